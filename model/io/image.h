@@ -1,0 +1,22 @@
+#pragma once
+// Input images for the simulator and the reference tool: a 3072-byte raw CHW image,
+// a 3073-byte CIFAR-10 record (label byte first), or a PNG/JPEG picture that is
+// resized to 32x32.
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <vector>
+
+namespace qacc {
+
+struct Image {
+  std::vector<std::uint8_t> pixels;  // CHW, 3x32x32
+  std::optional<int> label;          // from a CIFAR-10 record
+};
+
+Image load_image(const std::filesystem::path& path);
+
+// Writes a CIFAR-10 record: label byte + 3072 CHW bytes.
+void save_cifar_record(const std::filesystem::path& path, int label, const std::uint8_t* pixels);
+
+}  // namespace qacc

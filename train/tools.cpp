@@ -1,0 +1,212 @@
+#include "train/tools.h"
+
+#include <thread>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "model/io/error.h"
+#include "model/io/image.h"
+#include "model/io/reference_file.h"
+#include "train/quantize.h"
+#include "train/trainer.h"
+
+namespace qacc {
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr int64_t kEvalBatch = 500;
+
+void set_threads(int threads) {
+  torch::set_num_threads(threads > 0 ? threads : static_cast<int>(std::thread::hardware_concurrency()));
+}
+
+torch::Tensor as_tensor(const std::vector<uint8_t>& pixels) {
+  return torch::from_blob(const_cast<uint8_t*>(pixels.data()),
+                          {1, kCifarChannels, kCifarSide, kCifarSide}, torch::kUInt8)
+      .clone();
+}
+
+std::vector<uint8_t> bytes_of(const torch::Tensor& q, int64_t index) {
+  const auto t = q.int_repr()[index].contiguous();
+  return {t.data_ptr<uint8_t>(), t.data_ptr<uint8_t>() + t.numel()};
+}
+
+// Top-1 hits of the int8 model over a test set.
+int64_t int8_correct(const QuantizedVggLite& q, const TensorSet& set) {
+  int64_t correct = 0;
+  for (int64_t b = 0; b < set.size(); b += kEvalBatch) {
+    const auto part = slice(set, b, std::min(set.size(), b + kEvalBatch));
+    correct += q.forward(part.pixels).argmax(1).eq(part.labels).sum().item<int64_t>();
+  }
+  return correct;
+}
+
+}  // namespace
+
+fs::path shipped_float_model() { return fs::path(QACC_SHIPPED_DIR) / "vgglite_float.pt"; }
+fs::path shipped_int8_model() { return fs::path(QACC_SHIPPED_DIR) / "vgglite_int8.qacm"; }
+
+void run_eval(const EvalOptions& o) {
+  set_threads(o.threads);
+  const TensorSet test = to_tensors(load_cifar(o.data_dir, CifarSplit::kTest, static_cast<std::size_t>(o.limit)));
+  const auto n = static_cast<double>(test.size());
+  nlohmann::json result = {{"images", test.size()}, {"int8_model", o.int8_model.string()}};
+  if (!o.skip_float) {
+    VggLite model = load_float_model(o.float_model);
+    const auto acc = evaluate_float(model, test);
+    fmt::print("float top-1: {:.2f}% ({} of {} test images, loss {:.4f}) [{}]\n", 100.0 * acc.accuracy,
+               static_cast<int64_t>(acc.accuracy * n + 0.5), test.size(), acc.loss, o.float_model.string());
+    result["float_model"] = o.float_model.string();
+    result["float_top1"] = acc.accuracy;
+    result["float_loss"] = acc.loss;
+  }
+  const QuantizedVggLite q(load_model(o.int8_model));
+  const int64_t correct = int8_correct(q, test);
+  fmt::print("int8 top-1:  {:.2f}% ({} of {} test images, LibTorch QNNPACK) [{}]\n",
+             100.0 * static_cast<double>(correct) / n, correct, test.size(), o.int8_model.string());
+  result["int8_top1"] = static_cast<double>(correct) / n;
+  if (o.json) fmt::print("{}\n", result.dump());
+}
+
+void run_quantize(const QuantizeOptions& o) {
+  set_threads(o.threads);
+  if (o.calibration_images <= 0) throw UsageError("--calib-images must be positive");
+  VggLite model = load_float_model(o.float_model);
+  const FusedVggLite fused(model);
+  const TensorSet calib =
+      to_tensors(load_cifar(o.data_dir, CifarSplit::kTrain, static_cast<std::size_t>(o.calibration_images)));
+  const auto cal = calibrate(fused, calib);
+  const QuantModel m = make_quant_model(fused, cal);
+  fmt::print("calibrated on {} training images; input scale 2^{} zero point {}\n", calib.size(), m.input_exp,
+             m.input_zero_point);
+  fmt::print("{:<6} {:>14} {:>14} {:>6} {:>6} {:>6} {:>6}\n", "layer", "out min", "out max", "w exp", "out exp",
+             "shift", "zp");
+  for (std::size_t i = 0; i < m.layers.size(); ++i) {
+    const auto& l = m.layers[i];
+    fmt::print("{:<6} {:>14.4f} {:>14.4f} {:>6} {:>6} {:>6} {:>6}\n", l.name, cal.output_min[i], cal.output_max[i],
+               l.weight_exp, l.output_exp, l.shift(), l.output_zero_point);
+  }
+  save_model(m, o.out);
+  fmt::print("wrote {} ({} bytes, {} MACs per image)\n", o.out.string(), fs::file_size(o.out), m.macs());
+}
+
+void run_reference(const ReferenceOptions& o) {
+  torch::set_num_threads(1);
+  const QuantModel m = load_model(o.int8_model);
+  const QuantizedVggLite q(m);
+  ReferenceSet set;
+  set.input_channels = m.input_channels;
+  set.input_height = m.input_height;
+  set.input_width = m.input_width;
+  for (const auto& l : m.layers)
+    set.layers.push_back({l.name, l.out_channels, l.result_height(), l.result_width(), l.output_exp,
+                          l.output_zero_point});
+
+  std::vector<Image> images;
+  std::vector<uint32_t> sources;
+  if (!o.images.empty()) {
+    for (std::size_t i = 0; i < o.images.size(); ++i) {
+      images.push_back(load_image(o.images[i]));
+      sources.push_back(static_cast<uint32_t>(i));
+    }
+  } else {
+    if (o.count <= 0) throw UsageError("reference: give image files or --count N test images");
+    const CifarSet test = load_cifar(o.data_dir, CifarSplit::kTest, static_cast<std::size_t>(o.first + o.count));
+    if (static_cast<int64_t>(test.size()) < o.first + o.count)
+      throw UsageError(fmt::format("--first {} --count {} goes beyond the {} test images", o.first, o.count, test.size()));
+    for (int64_t i = o.first; i < o.first + o.count; ++i) {
+      const auto idx = static_cast<std::size_t>(i);
+      images.push_back({{test.image(idx), test.image(idx) + kCifarImageBytes}, test.labels[idx]});
+      sources.push_back(static_cast<uint32_t>(i));
+    }
+  }
+  for (std::size_t i = 0; i < images.size(); ++i) {
+    const auto outs = q.forward_layers(as_tensor(images[i].pixels));
+    ReferenceImage r;
+    r.label = images[i].label ? static_cast<uint32_t>(*images[i].label) : kNoLabel;
+    r.source_index = sources[i];
+    r.pixels = images[i].pixels;
+    r.input = bytes_of(outs[0], 0);
+    for (std::size_t l = 1; l < outs.size(); ++l) r.outputs.push_back(bytes_of(outs[l], 0));
+    set.images.push_back(std::move(r));
+  }
+  save_references(set, o.out);
+  fmt::print("wrote {}: {} images x {} layers\n", o.out.string(), set.images.size(), set.layers.size());
+}
+
+void run_samples(const SamplesOptions& o) {
+  torch::set_num_threads(1);
+  const CifarSet test = load_cifar(o.data_dir, CifarSplit::kTest);
+  VggLite model = load_float_model(o.float_model);
+  const QuantizedVggLite q(load_model(o.int8_model));
+  fs::create_directories(o.out_dir);
+  std::vector<bool> found(kCifarClasses, false);
+  int remaining = kCifarClasses;
+  for (std::size_t i = 0; i < test.size() && remaining > 0; ++i) {
+    const int label = test.labels[i];
+    if (found[static_cast<std::size_t>(label)]) continue;
+    const auto pixels = as_tensor({test.image(i), test.image(i) + kCifarImageBytes});
+    torch::NoGradGuard no_grad;
+    const auto float_pred = model->forward(normalize_pixels(pixels).contiguous()).argmax(1).item<int64_t>();
+    const auto int8_pred = q.forward(pixels).argmax(1).item<int64_t>();
+    if (float_pred != label || int8_pred != label) continue;
+    const auto name = kCifarClassNames[static_cast<std::size_t>(label)];
+    const fs::path path = o.out_dir / fmt::format("{}.bin", name);
+    save_cifar_record(path, label, test.image(i));
+    fmt::print("{:<10} test image {:>5} -> {}\n", name, i, path.string());
+    found[static_cast<std::size_t>(label)] = true;
+    --remaining;
+  }
+  if (remaining > 0) fail("no correctly classified test image for {} classes", remaining);
+}
+
+void run_inspect(const fs::path& path, bool json) {
+  const QuantModel m = load_model(path);
+  nlohmann::json layers = nlohmann::json::array();
+  for (const auto& l : m.layers) {
+    const auto [wmin, wmax] = std::minmax_element(l.weights.begin(), l.weights.end());
+    layers.push_back({{"name", l.name},
+                      {"type", l.type == LayerType::kConv2d ? "conv2d" : "dense"},
+                      {"relu", l.relu()},
+                      {"maxpool", l.pool()},
+                      {"input", {l.in_channels, l.in_height, l.in_width}},
+                      {"output", {l.out_channels, l.result_height(), l.result_width()}},
+                      {"kernel", l.kernel},
+                      {"padding", l.padding},
+                      {"input_exp", l.input_exp},
+                      {"weight_exp", l.weight_exp},
+                      {"output_exp", l.output_exp},
+                      {"shift", l.shift()},
+                      {"input_zero_point", l.input_zero_point},
+                      {"output_zero_point", l.output_zero_point},
+                      {"weight_range", {*wmin, *wmax}},
+                      {"macs", l.macs()}});
+  }
+  const nlohmann::json doc = {{"file", path.string()},
+                              {"input", {m.input_channels, m.input_height, m.input_width}},
+                              {"input_offset", m.input_offset},
+                              {"input_shift", m.input_shift},
+                              {"input_exp", m.input_exp},
+                              {"input_zero_point", m.input_zero_point},
+                              {"num_classes", m.num_classes},
+                              {"macs", m.macs()},
+                              {"layers", layers}};
+  if (json) {
+    fmt::print("{}\n", doc.dump(2));
+    return;
+  }
+  fmt::print("{}: input {}x{}x{}, scale 2^{}, zero point {}, {} layers, {} MACs\n", path.string(), m.input_channels,
+             m.input_height, m.input_width, m.input_exp, m.input_zero_point, m.layers.size(), m.macs());
+  fmt::print("{:<6} {:<6} {:>14} {:>14} {:>5} {:>5} {:>5} {:>5} {:>10}\n", "layer", "type", "input", "output",
+             "w exp", "o exp", "shift", "flags", "MACs");
+  for (const auto& l : m.layers)
+    fmt::print("{:<6} {:<6} {:>14} {:>14} {:>5} {:>5} {:>5} {:>5} {:>10}\n", l.name,
+               l.type == LayerType::kConv2d ? "conv" : "dense",
+               fmt::format("{}x{}x{}", l.in_channels, l.in_height, l.in_width),
+               fmt::format("{}x{}x{}", l.out_channels, l.result_height(), l.result_width()), l.weight_exp,
+               l.output_exp, l.shift(), fmt::format("{}{}", l.relu() ? "R" : "", l.pool() ? "P" : ""), l.macs());
+}
+
+}  // namespace qacc

@@ -1,0 +1,66 @@
+#pragma once
+// Training of the float VGG-lite: recipes, per-epoch CSV log, atomic checkpoints and
+// resume.
+#include <filesystem>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "train/data.h"
+#include "train/net.h"
+
+namespace qacc {
+
+struct TrainConfig {
+  std::string recipe = "fast";
+  int epochs = 0;
+  int batch_size = 0;
+  double lr = 0;            // peak lr for "onecycle", initial lr for "step"
+  double momentum = 0;
+  bool nesterov = false;
+  double weight_decay = 0;
+  std::string schedule;     // "step" (StepLR) or "onecycle" (linear warm-up, linear decay)
+  int step_size = 0;        // StepLR
+  double gamma = 0;         // StepLR
+  double warmup_fraction = 0;  // onecycle: share of all steps spent warming up
+  bool augment = false;     // random crop (pad 4) + horizontal flip
+  double label_smoothing = 0;
+  uint64_t seed = 1;
+  int threads = 0;          // 0: all cores
+  int64_t train_limit = 0;  // use only the first N training images (0: all)
+  int64_t val_limit = 0;    // validate on the first N validation images (0: all)
+  int64_t val_holdout = 0;  // >0: validate on the last N training images instead of the test set
+  std::filesystem::path data_dir;
+  std::filesystem::path out_dir;
+  bool resume = false;
+  bool channels_last = false;  // NHWC conv weights and activations (a speed knob only)
+};
+
+// The seed's recipe exactly (batch 64, SGD lr 0.01 momentum 0.9, StepLR 20/0.1, 60
+// epochs) or the fast recipe tuned for a 2-core CPU. Throws UsageError for others.
+TrainConfig recipe_defaults(const std::string& recipe);
+
+nlohmann::json to_json(const TrainConfig& config);
+
+// Trains, writing to config.out_dir: checkpoint.pt after every epoch (model,
+// optimizer, epoch, history; written to a temporary file and renamed),
+// train_log.csv, curves.png (when gnuplot is installed) and, at the end,
+// vgglite_float.pt (the model alone).
+void train(const TrainConfig& config);
+
+// Loads a model-only file written by train() (or a checkpoint.pt).
+VggLite load_float_model(const std::filesystem::path& path);
+void save_float_model(VggLite& model, const std::filesystem::path& path);
+
+struct LossAccuracy {
+  double loss = 0;
+  double accuracy = 0;  // fraction correct, 0..1
+};
+
+// Cross-entropy and top-1 of the float model in eval mode.
+LossAccuracy evaluate_float(VggLite& model, const TensorSet& set, int64_t batch_size = 500);
+
+// Draws loss and accuracy per epoch (train and validation) from a train_log.csv.
+void plot_training_curves(const std::filesystem::path& csv, const std::filesystem::path& png);
+
+}  // namespace qacc
