@@ -74,6 +74,7 @@ struct Commands {
   qacc::QuantizeOptions quantize;
   qacc::ReferenceOptions reference;
   qacc::SamplesOptions samples;
+  qacc::ClassifyOptions classify;
   std::filesystem::path inspect_model;
   bool inspect_json = false;
 };
@@ -126,6 +127,11 @@ void add_tools(CLI::App& app, Commands& c) {
   samples->add_option("--model", c.samples.int8_model, "Quantised model file (.qacm)")->capture_default_str();
   samples->add_option("--out", c.samples.out_dir, "Folder for <class>.bin")->required();
 
+  auto* classify = app.add_subcommand("classify", "Classify one image with LibTorch int8 and the integer core");
+  c.classify.int8_model = int8_model;
+  classify->add_option("image", c.classify.image, "CIFAR-10 record, raw CHW image, PNG or JPEG")->required();
+  classify->add_option("--model", c.classify.int8_model, "Quantised model file (.qacm)")->capture_default_str();
+
   auto* inspect = app.add_subcommand("inspect", "Print a model file's layers");
   c.inspect_model = int8_model;
   inspect->add_option("model", c.inspect_model, "Model file (.qacm)")->capture_default_str();
@@ -155,6 +161,7 @@ int main(int argc, char** argv) {
     if (app.get_subcommand("quantize")->parsed()) qacc::run_quantize(commands.quantize);
     if (app.get_subcommand("reference")->parsed()) qacc::run_reference(commands.reference);
     if (app.get_subcommand("samples")->parsed()) qacc::run_samples(commands.samples);
+    if (app.get_subcommand("classify")->parsed() && !qacc::run_classify(commands.classify)) return 1;
     if (app.get_subcommand("inspect")->parsed()) qacc::run_inspect(commands.inspect_model, commands.inspect_json);
   } catch (const qacc::UsageError& e) {
     fmt::print(stderr, "vgglite: {}\n", e.what());

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "model/func/int8_network.h"
 #include "model/io/error.h"
 #include "model/io/image.h"
 #include "model/io/reference_file.h"
@@ -160,6 +161,34 @@ void run_samples(const SamplesOptions& o) {
     --remaining;
   }
   if (remaining > 0) fail("no correctly classified test image for {} classes", remaining);
+}
+
+bool run_classify(const ClassifyOptions& o) {
+  torch::set_num_threads(1);
+  const QuantModel m = load_model(o.int8_model);
+  const Image img = load_image(o.image);
+  const QuantizedVggLite q(m);
+  const auto outs = q.forward_layers(as_tensor(img.pixels));
+  const auto core = func::run_network(m, img.pixels.data());
+  std::size_t agree = 0;
+  for (std::size_t l = 0; l < core.size(); ++l) agree += core[l] == bytes_of(outs[l + 1], 0) ? 1 : 0;
+
+  const auto logits = func::dequantize_logits(m, core.back());
+  std::vector<int> order(logits.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int>(i);
+  std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
+    return logits[static_cast<std::size_t>(a)] > logits[static_cast<std::size_t>(b)];
+  });
+  auto name = [](int c) { return c >= 0 && c < kCifarClasses ? kCifarClassNames[static_cast<std::size_t>(c)] : "?"; };
+  fmt::print("image {} -> {} (LibTorch int8, QNNPACK; model {})\n", o.image.string(), name(order[0]),
+             o.int8_model.string());
+  fmt::print("top-5:");
+  for (std::size_t i = 0; i < 5 && i < order.size(); ++i)
+    fmt::print(" {} {:.4f}", name(order[i]), logits[static_cast<std::size_t>(order[i])]);
+  fmt::print("\n");
+  if (img.label) fmt::print("label {}: {}\n", name(*img.label), *img.label == order[0] ? "correct" : "wrong");
+  fmt::print("integer core (model/func) equals LibTorch on {} of {} layers\n", agree, core.size());
+  return agree == core.size();
 }
 
 void run_inspect(const fs::path& path, bool json) {

@@ -45,6 +45,14 @@ struct SamplesOptions {
 // correctly, written as <class>.bin CIFAR-10 records.
 void run_samples(const SamplesOptions& options);
 
+struct ClassifyOptions {
+  std::filesystem::path int8_model, image;
+};
+// One image through LibTorch's int8 engine and through the integer core: predicted
+// class, top-5 logits, the label when the file has one, and whether both agree on
+// every layer. Returns false when they do not.
+bool run_classify(const ClassifyOptions& options);
+
 // Prints a model file's header and layers (as JSON with json = true).
 void run_inspect(const std::filesystem::path& model, bool json);
 

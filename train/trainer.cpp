@@ -190,6 +190,11 @@ void train(const TrainConfig& config) {
              train_set.size(), val_set.size(), config.val_holdout > 0 ? "held out of training" : "test set", threads,
              to_json(config).dump());
 
+  {
+    // The run's full configuration beside its outputs, for provenance.
+    std::ofstream out(config.out_dir / "config.json");
+    out << to_json(config).dump(2) << '\n';
+  }
   const Augmenter augmenter(train_set.pixels);
   const int64_t n = train_set.size();
   const int64_t steps_per_epoch = (n + config.batch_size - 1) / config.batch_size;

@@ -42,7 +42,7 @@ TrainConfig recipe_defaults(const std::string& recipe);
 
 nlohmann::json to_json(const TrainConfig& config);
 
-// Trains, writing to config.out_dir: checkpoint.pt after every epoch (model,
+// Trains, writing to config.out_dir: config.json, checkpoint.pt after every epoch (model,
 // optimizer, epoch, history; written to a temporary file and renamed),
 // train_log.csv, curves.png (when gnuplot is installed) and, at the end,
 // vgglite_float.pt (the model alone).
