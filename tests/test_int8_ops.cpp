@@ -68,7 +68,7 @@ TEST(Kernels, ConvMatchesNaiveDefinition) {
   for (auto& v : bias) v = b32(rng);
 
   std::vector<std::int16_t> wide(static_cast<std::size_t>(c * (h + 2) * (w + 2)));
-  widen_pad(in.data(), c, h, w, zp, pad, wide.data());
+  widen_pad(in.data(), c, h, w, zp, pad, pad, wide.data());
   std::vector<std::int32_t> acc(static_cast<std::size_t>(k * h * w));
   for (int o = 0; o < k; ++o)
     for (int i = 0; i < h * w; ++i) acc[static_cast<std::size_t>(o * h * w + i)] = bias[static_cast<std::size_t>(o)];

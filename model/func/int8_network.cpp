@@ -31,7 +31,8 @@ std::vector<std::uint8_t> run_layer(const QuantLayer& l, const std::vector<std::
 
   const int ph = l.in_height + 2 * l.padding, pw = l.in_width + 2 * l.padding;
   std::vector<std::int16_t> wide(static_cast<std::size_t>(l.in_channels) * ph * pw);
-  widen_pad(input.data(), l.in_channels, l.in_height, l.in_width, l.input_zero_point, l.padding, wide.data());
+  widen_pad(input.data(), l.in_channels, l.in_height, l.in_width, l.input_zero_point, l.padding, l.padding,
+            wide.data());
   if (l.type == LayerType::kConv2d)
     conv_accumulate(wide.data(), l.in_channels, ph, pw, l.weights.data(),
                     static_cast<std::size_t>(l.in_channels) * l.kernel * l.kernel, l.out_channels, l.kernel, acc.data());

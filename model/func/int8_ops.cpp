@@ -40,13 +40,14 @@ void requantize(const std::int32_t* acc, std::size_t n, int shift, int zero_poin
   for (std::size_t i = 0; i < n; ++i) out[i] = requantize_one(acc[i], shift, zero_point, relu);
 }
 
-void widen_pad(const std::uint8_t* in, int channels, int height, int width, int zero_point, int pad, std::int16_t* out) {
-  const int ph = height + 2 * pad, pw = width + 2 * pad;
+void widen_pad(const std::uint8_t* in, int channels, int height, int width, int zero_point, int pad_y, int pad_x,
+               std::int16_t* out) {
+  const int ph = height + 2 * pad_y, pw = width + 2 * pad_x;
   std::fill(out, out + static_cast<std::size_t>(channels) * ph * pw, std::int16_t{0});
   for (int c = 0; c < channels; ++c)
     for (int y = 0; y < height; ++y) {
       const std::uint8_t* src = in + (static_cast<std::size_t>(c) * height + y) * width;
-      std::int16_t* dst = out + (static_cast<std::size_t>(c) * ph + y + pad) * pw + pad;
+      std::int16_t* dst = out + (static_cast<std::size_t>(c) * ph + y + pad_y) * pw + pad_x;
       for (int x = 0; x < width; ++x) dst[x] = static_cast<std::int16_t>(src[x] - zero_point);
     }
 }

@@ -23,10 +23,11 @@ std::int64_t to_float_precision(std::int64_t value);
 void requantize(const std::int32_t* acc, std::size_t n, int shift, int zero_point, bool relu, std::uint8_t* out);
 std::uint8_t requantize_one(std::int32_t acc, int shift, int zero_point, bool relu);
 
-// Widens uint8 activations to int16 with the zero point removed, adding `pad` rows
-// and columns of zeros (the real value 0) around each HxW plane:
-// out is [channels][height + 2*pad][width + 2*pad].
-void widen_pad(const std::uint8_t* in, int channels, int height, int width, int zero_point, int pad, std::int16_t* out);
+// Widens uint8 activations to int16 with the zero point removed, adding pad_y rows
+// and pad_x columns of zeros (the real value 0) around each HxW plane:
+// out is [channels][height + 2*pad_y][width + 2*pad_x].
+void widen_pad(const std::uint8_t* in, int channels, int height, int width, int zero_point, int pad_y, int pad_x,
+               std::int16_t* out);
 
 // Adds a KxK, stride-1 convolution of `in` ([channels][in_h][in_w], already padded
 // and zero-point free) to acc ([out_channels][in_h-K+1][in_w-K+1]). Weights of

@@ -1,6 +1,7 @@
 #include "model/io/model_file.h"
 
 #include <cstring>
+#include <tuple>
 
 #include "model/io/binary.h"
 #include "model/io/error.h"
@@ -38,7 +39,7 @@ void check(bool ok, const std::string& what, const std::string& field, const std
   if (!ok) fail("{}: {}: expected {}", what, field, expected);
 }
 
-void validate_layer(const QuantLayer& l, std::size_t index, const std::string& what) {
+void validate_layer(const QuantLayer& l, std::size_t index, const std::string& what, bool tensors) {
   const std::string at = fmt::format("layer {} ({})", index, l.name);
   auto in_range = [](long long v, long long lo, long long hi) { return v >= lo && v <= hi; };
   check(l.type == LayerType::kConv2d || l.type == LayerType::kDense, what, at + " type", "1 (conv2d) or 2 (dense)");
@@ -69,6 +70,7 @@ void validate_layer(const QuantLayer& l, std::size_t index, const std::string& w
   check(in_range(l.shift(), -kModelMaxShift, kModelMaxShift), what, at + " shift", "within +-31");
   check(in_range(l.input_zero_point, 0, 255) && in_range(l.output_zero_point, 0, 255), what, at + " zero points",
         "0..255 (uint8 activations)");
+  if (!tensors) return;
   check(l.weights.size() == l.weight_count(), what, at + " weights", fmt::format("{} int8 values", l.weight_count()));
   check(l.bias.size() == static_cast<std::size_t>(l.out_channels), what, at + " bias",
         fmt::format("{} int32 values", l.out_channels));
@@ -76,7 +78,7 @@ void validate_layer(const QuantLayer& l, std::size_t index, const std::string& w
 
 }  // namespace
 
-void validate_model(const QuantModel& m, const std::string& what) {
+void validate_model(const QuantModel& m, const std::string& what, bool tensors) {
   check(m.input_channels >= 1 && m.input_channels <= 64 && m.input_height >= 1 &&
             m.input_height <= static_cast<int>(kModelMaxSide) && m.input_width >= 1 &&
             m.input_width <= static_cast<int>(kModelMaxSide),
@@ -90,7 +92,7 @@ void validate_model(const QuantModel& m, const std::string& what) {
   int c = m.input_channels, h = m.input_height, w = m.input_width, exp = m.input_exp, zp = m.input_zero_point;
   for (std::size_t i = 0; i < m.layers.size(); ++i) {
     const auto& l = m.layers[i];
-    validate_layer(l, i, what);
+    validate_layer(l, i, what, tensors);
     const std::string at = fmt::format("layer {} ({})", i, l.name);
     if (l.type == LayerType::kConv2d)
       check(l.in_channels == c && l.in_height == h && l.in_width == w, what, at + " input shape",
@@ -176,28 +178,35 @@ std::vector<std::uint8_t> encode_model(const QuantModel& m) {
   return out.bytes();
 }
 
-QuantModel decode_model(const std::uint8_t* data, std::size_t size, const std::string& what) {
-  ByteReader in(data, size, what);
-  if (size < kModelHeaderBytes) fail("{}: {} bytes, too short for a model file header ({} bytes)", what, size, kModelHeaderBytes);
+namespace {
+
+struct HeaderFields {
+  std::uint32_t file_size, layer_count, data_offset;
+};
+
+HeaderFields read_header(ByteReader& in, std::size_t file_size, QuantModel& m) {
+  const std::string& what = in.what();
+  if (in.size() < kModelHeaderBytes)
+    fail("{}: {} bytes, too short for a model file header ({} bytes)", what, in.size(), kModelHeaderBytes);
   const auto* magic = in.take(4);
   if (std::memcmp(magic, kModelMagic.data(), 4) != 0) fail("{}: not a model file (magic is not 'QACM')", what);
   const auto major = in.u16();
   const auto minor = in.u16();
   if (major != kModelVersionMajor)
     fail("{}: model format version {}.{}, this build reads {}.x", what, major, minor, kModelVersionMajor);
-  const auto file_size = in.u32();
-  if (file_size != size) fail("{}: header says {} bytes, file has {} (truncated or padded)", what, file_size, size);
-  const auto layer_count = in.u32();
-  if (layer_count == 0 || layer_count > kModelMaxLayers)
-    fail("{}: layer count {}, expected 1..{}", what, layer_count, kModelMaxLayers);
+  HeaderFields h{};
+  h.file_size = in.u32();
+  if (h.file_size != file_size)
+    fail("{}: header says {} bytes, file has {} (truncated or padded)", what, h.file_size, file_size);
+  h.layer_count = in.u32();
+  if (h.layer_count == 0 || h.layer_count > kModelMaxLayers)
+    fail("{}: layer count {}, expected 1..{}", what, h.layer_count, kModelMaxLayers);
   const auto header_bytes = in.u32();
   if (header_bytes != kModelHeaderBytes) fail("{}: header size {}, expected {}", what, header_bytes, kModelHeaderBytes);
-  const auto data_offset = in.u32();
-  const std::size_t table_end = kModelHeaderBytes + layer_count * kModelLayerBytes;
-  if (data_offset < table_end || data_offset > size)
-    fail("{}: data offset {}, expected {}..{}", what, data_offset, table_end, size);
-
-  QuantModel m;
+  h.data_offset = in.u32();
+  const std::size_t table_end = kModelHeaderBytes + h.layer_count * kModelLayerBytes;
+  if (h.data_offset < table_end || h.data_offset > file_size)
+    fail("{}: data offset {}, expected {}..{}", what, h.data_offset, table_end, file_size);
   m.input_channels = static_cast<int>(in.u32());
   m.input_height = static_cast<int>(in.u32());
   m.input_width = static_cast<int>(in.u32());
@@ -206,16 +215,26 @@ QuantModel decode_model(const std::uint8_t* data, std::size_t size, const std::s
   m.input_exp = in.i32();
   m.input_zero_point = in.i32();
   m.num_classes = static_cast<int>(in.u32());
+  return h;
+}
 
-  auto blob = [&](std::uint32_t offset, std::uint32_t bytes, const std::string& name) {
-    const std::size_t begin = static_cast<std::size_t>(data_offset) + offset;
-    if (offset > size || bytes > size || begin + bytes > size)
-      fail("{}: {} spans bytes {}..{}, beyond the end of the file ({} bytes)", what, name, begin,
-           begin + static_cast<std::size_t>(bytes), size);
-    return data + begin;
-  };
+}  // namespace
 
-  for (std::uint32_t i = 0; i < layer_count; ++i) {
+std::size_t model_table_bytes(const std::uint8_t* header, std::size_t size, const std::string& what) {
+  ByteReader in(header, size, what);
+  if (size < kModelHeaderBytes) fail("{}: {} bytes, too short for a model file header", what, size);
+  in.seek(12);
+  const auto layers = in.u32();
+  if (layers == 0 || layers > kModelMaxLayers) fail("{}: layer count {}, expected 1..{}", what, layers, kModelMaxLayers);
+  return kModelHeaderBytes + layers * kModelLayerBytes;
+}
+
+QuantModel decode_model_structure(const std::uint8_t* head, std::size_t head_size, std::size_t file_size,
+                                  const std::string& what) {
+  ByteReader in(head, head_size, what);
+  QuantModel m;
+  const HeaderFields h = read_header(in, file_size, m);
+  for (std::uint32_t i = 0; i < h.layer_count; ++i) {
     in.seek(kModelHeaderBytes + i * kModelLayerBytes);
     QuantLayer l;
     l.name = in.text(kModelNameBytes);
@@ -241,12 +260,28 @@ QuantModel decode_model(const std::uint8_t* data, std::size_t size, const std::s
       fail("{}: {} weights are {} bytes, expected {} for its shape", what, at, w_bytes, l.weight_count());
     if (b_bytes != static_cast<std::uint32_t>(l.out_channels) * 4)
       fail("{}: {} bias is {} bytes, expected {}", what, at, b_bytes, l.out_channels * 4);
-    const auto* w = blob(w_off, w_bytes, at + " weights");
-    l.weights.assign(reinterpret_cast<const std::int8_t*>(w), reinterpret_cast<const std::int8_t*>(w) + w_bytes);
-    ByteReader bias(blob(b_off, b_bytes, at + " bias"), b_bytes, what);
+    for (auto [offset, bytes, name] : {std::tuple{w_off, w_bytes, "weights"}, std::tuple{b_off, b_bytes, "bias"}}) {
+      const std::uint64_t begin = std::uint64_t{h.data_offset} + offset;
+      if (begin + bytes > file_size)
+        fail("{}: {} {} span bytes {}..{}, beyond the end of the file ({} bytes)", what, at, name, begin,
+             begin + bytes, file_size);
+    }
+    l.weight_file_offset = h.data_offset + w_off;
+    l.bias_file_offset = h.data_offset + b_off;
+    m.layers.push_back(std::move(l));
+  }
+  validate_model(m, what, /*tensors=*/false);
+  return m;
+}
+
+QuantModel decode_model(const std::uint8_t* data, std::size_t size, const std::string& what) {
+  QuantModel m = decode_model_structure(data, size, size, what);
+  for (auto& l : m.layers) {
+    const auto* w = data + l.weight_file_offset;
+    l.weights.assign(reinterpret_cast<const std::int8_t*>(w), reinterpret_cast<const std::int8_t*>(w) + l.weight_count());
+    ByteReader bias(data + l.bias_file_offset, static_cast<std::size_t>(l.out_channels) * 4, what);
     l.bias.resize(static_cast<std::size_t>(l.out_channels));
     for (auto& b : l.bias) b = bias.i32();
-    m.layers.push_back(std::move(l));
   }
   validate_model(m, what);
   return m;

@@ -44,6 +44,8 @@ struct QuantLayer {
   int input_zero_point = 0, output_zero_point = 0;
   std::vector<std::int8_t> weights;  // conv: [out][in][ky][kx]; dense: [out][in]
   std::vector<std::int32_t> bias;    // in units of 2^(input_exp + weight_exp)
+  // Where the tensors sit in the file (filled by decoding; the encoder places them).
+  std::uint32_t weight_file_offset = 0, bias_file_offset = 0;
 
   bool relu() const { return (flags & kLayerRelu) != 0; }
   bool pool() const { return (flags & kLayerMaxPool) != 0; }
@@ -71,11 +73,18 @@ struct QuantModel {
 };
 
 // Checks every invariant the simulator relies on (shapes chain, exponents agree,
-// tensor sizes match, limits); throws qacc::Error naming `what` and the field.
-void validate_model(const QuantModel& model, const std::string& what);
+// tensor sizes match when `tensors`, limits); throws qacc::Error naming `what` and
+// the field.
+void validate_model(const QuantModel& model, const std::string& what, bool tensors = true);
 
 std::vector<std::uint8_t> encode_model(const QuantModel& model);
 QuantModel decode_model(const std::uint8_t* data, std::size_t size, const std::string& what);
+// The header and layer table only, without tensors: `head` holds at least the
+// header and the table, `file_size` is the whole file's size. For readers that leave
+// the tensors where they are (the firmware, which hands DRAM addresses to the DMA).
+std::size_t model_table_bytes(const std::uint8_t* header, std::size_t size, const std::string& what);
+QuantModel decode_model_structure(const std::uint8_t* head, std::size_t head_size, std::size_t file_size,
+                                  const std::string& what);
 QuantModel load_model(const std::filesystem::path& path);
 void save_model(const QuantModel& model, const std::filesystem::path& path);
 

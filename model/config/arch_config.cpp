@@ -1,0 +1,158 @@
+#include "model/config/arch_config.h"
+
+#include <charconv>
+#include <functional>
+#include <map>
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include "model/io/error.h"
+
+namespace qacc {
+namespace {
+
+// Each key's parser and printer, declared once for the file, the command line and
+// describe().
+struct Key {
+  std::function<void(ArchConfig&, const std::string&)> set;
+  std::function<std::string(const ArchConfig&)> get;
+};
+
+template <typename T>
+T parse_number(const std::string& key, const std::string& text) {
+  T value{};
+  const auto* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (ec != std::errc() || ptr != end)
+    throw UsageError(fmt::format("config key {}: '{}' is not a valid {}", key, text,
+                                 std::is_integral_v<T> ? "integer" : "number"));
+  return value;
+}
+
+template <typename T>
+Key number_key(const std::string& name, T ArchConfig::*field) {
+  return {[name, field](ArchConfig& c, const std::string& v) {
+            if constexpr (std::is_unsigned_v<T>) {
+              if (!v.empty() && v[0] == '-') throw UsageError(fmt::format("config key {}: {} must not be negative", name, v));
+            }
+            c.*field = parse_number<T>(name, v);
+          },
+          [field](const ArchConfig& c) { return fmt::format("{}", c.*field); }};
+}
+
+const std::map<std::string, Key>& keys() {
+  static const std::map<std::string, Key> k = {
+      {"clock_mhz", {[](ArchConfig& c, const std::string& v) { c.clock_mhz = std::stod(v); },
+                     [](const ArchConfig& c) { return fmt::format("{}", c.clock_mhz); }}},
+      {"pe_rows", number_key("pe_rows", &ArchConfig::pe_rows)},
+      {"pe_cols", number_key("pe_cols", &ArchConfig::pe_cols)},
+      {"dataflow", {[](ArchConfig& c, const std::string& v) {
+                      if (v == "ws" || v == "weight_stationary")
+                        c.dataflow = Dataflow::kWeightStationary;
+                      else if (v == "os" || v == "output_stationary")
+                        c.dataflow = Dataflow::kOutputStationary;
+                      else
+                        throw UsageError(fmt::format("config key dataflow: '{}', expected ws or os", v));
+                    },
+                    [](const ArchConfig& c) { return std::string(to_string(c.dataflow)); }}},
+      {"input_buffer_bytes", number_key("input_buffer_bytes", &ArchConfig::input_buffer_bytes)},
+      {"weight_buffer_bytes", number_key("weight_buffer_bytes", &ArchConfig::weight_buffer_bytes)},
+      {"output_buffer_bytes", number_key("output_buffer_bytes", &ArchConfig::output_buffer_bytes)},
+      {"ppu_lanes", number_key("ppu_lanes", &ArchConfig::ppu_lanes)},
+      {"dma_bus_bytes", number_key("dma_bus_bytes", &ArchConfig::dma_bus_bytes)},
+      {"dma_burst_bytes", number_key("dma_burst_bytes", &ArchConfig::dma_burst_bytes)},
+      {"dma_setup_cycles", number_key("dma_setup_cycles", &ArchConfig::dma_setup_cycles)},
+      {"dram_latency_cycles", number_key("dram_latency_cycles", &ArchConfig::dram_latency_cycles)},
+      {"dram_bytes_per_cycle", number_key("dram_bytes_per_cycle", &ArchConfig::dram_bytes_per_cycle)},
+      {"dram_bytes", number_key("dram_bytes", &ArchConfig::dram_bytes)},
+      {"quantum_cycles", number_key("quantum_cycles", &ArchConfig::quantum_cycles)},
+  };
+  return k;
+}
+
+void set_key(ArchConfig& c, const std::string& key, const std::string& value) {
+  const auto it = keys().find(key);
+  if (it == keys().end()) {
+    std::string known;
+    for (const auto& [name, unused] : keys()) known += (known.empty() ? "" : ", ") + name;
+    throw UsageError(fmt::format("config: unknown key '{}' (known keys: {})", key, known));
+  }
+  try {
+    it->second.set(c, value);
+  } catch (const std::invalid_argument&) {
+    throw UsageError(fmt::format("config key {}: '{}' is not a number", key, value));
+  } catch (const std::out_of_range&) {
+    throw UsageError(fmt::format("config key {}: '{}' is out of range", key, value));
+  }
+}
+
+}  // namespace
+
+const char* to_string(Dataflow d) { return d == Dataflow::kWeightStationary ? "ws" : "os"; }
+
+void validate(const ArchConfig& c) {
+  auto require = [](bool ok, const char* key, const std::string& why) {
+    if (!ok) throw UsageError(fmt::format("config key {}: {}", key, why));
+  };
+  require(c.clock_mhz > 0 && c.clock_mhz <= 10000, "clock_mhz", "must be in (0, 10000]");
+  require(c.pe_rows >= 1 && c.pe_rows <= 256, "pe_rows", "must be 1..256");
+  require(c.pe_cols >= 1 && c.pe_cols <= 256, "pe_cols", "must be 1..256");
+  require(c.input_buffer_bytes >= 1024, "input_buffer_bytes", "must be at least 1024");
+  require(c.weight_buffer_bytes >= 1024, "weight_buffer_bytes", "must be at least 1024");
+  require(c.output_buffer_bytes >= 1024, "output_buffer_bytes", "must be at least 1024");
+  require(c.ppu_lanes >= 1 && c.ppu_lanes <= 1024, "ppu_lanes", "must be 1..1024");
+  require(c.dma_bus_bytes >= 1 && c.dma_bus_bytes <= 256 && (c.dma_bus_bytes & (c.dma_bus_bytes - 1)) == 0,
+          "dma_bus_bytes", "must be a power of two, 1..256");
+  require(c.dma_burst_bytes >= c.dma_bus_bytes && c.dma_burst_bytes <= 4096, "dma_burst_bytes",
+          "must be dma_bus_bytes..4096");
+  require(c.dma_setup_cycles <= 10000, "dma_setup_cycles", "must be at most 10000");
+  require(c.dram_latency_cycles <= 100000, "dram_latency_cycles", "must be at most 100000");
+  require(c.dram_bytes_per_cycle >= 1 && c.dram_bytes_per_cycle <= 1024, "dram_bytes_per_cycle", "must be 1..1024");
+  require(c.dram_bytes >= (1u << 20) && c.dram_bytes <= (1u << 30), "dram_bytes", "must be 1 MiB..1 GiB");
+  require(c.quantum_cycles >= 1, "quantum_cycles", "must be positive");
+}
+
+void apply_override(ArchConfig& c, const std::string& assignment) {
+  const auto eq = assignment.find('=');
+  if (eq == std::string::npos || eq == 0)
+    throw UsageError(fmt::format("--set '{}': expected key=value", assignment));
+  set_key(c, assignment.substr(0, eq), assignment.substr(eq + 1));
+}
+
+ArchConfig load_arch_config(const std::filesystem::path& path) {
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(path.string());
+  } catch (const YAML::BadFile&) {
+    fail("{}: cannot read architecture config", path.string());
+  } catch (const YAML::Exception& e) {
+    fail("{}: not valid YAML: {}", path.string(), e.what());
+  }
+  ArchConfig c;
+  if (root.IsNull()) return c;
+  if (!root.IsMap()) fail("{}: expected a mapping of key: value", path.string());
+  for (const auto& item : root) {
+    const auto key = item.first.as<std::string>();
+    if (!item.second.IsScalar()) fail("{}: key {}: expected a single value", path.string(), key);
+    try {
+      set_key(c, key, item.second.as<std::string>());
+    } catch (const UsageError& e) {
+      fail("{}: {}", path.string(), e.what());
+    }
+  }
+  try {
+    validate(c);
+  } catch (const UsageError& e) {
+    fail("{}: {}", path.string(), e.what());
+  }
+  return c;
+}
+
+std::vector<std::pair<std::string, std::string>> describe(const ArchConfig& c) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& [name, key] : keys()) out.emplace_back(name, key.get(c));
+  return out;
+}
+
+}  // namespace qacc

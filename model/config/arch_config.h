@@ -1,0 +1,47 @@
+#pragma once
+// The one description of a design: every hardware parameter the platform, the cost
+// model and the firmware's tiling read. Loaded from YAML, overridable key by key from
+// the command line, validated, printed at start, passed by const reference.
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace qacc {
+
+enum class Dataflow { kWeightStationary, kOutputStationary };
+
+const char* to_string(Dataflow dataflow);
+
+struct ArchConfig {
+  double clock_mhz = 1000.0;
+  int pe_rows = 16;
+  int pe_cols = 16;
+  Dataflow dataflow = Dataflow::kWeightStationary;
+  std::uint32_t input_buffer_bytes = 64 * 1024;
+  std::uint32_t weight_buffer_bytes = 128 * 1024;
+  std::uint32_t output_buffer_bytes = 128 * 1024;  // int32 partial sums + result staging
+  std::uint32_t ppu_lanes = 16;                    // post-processing elements per cycle
+  std::uint32_t dma_bus_bytes = 16;                // bytes per bus beat
+  std::uint32_t dma_burst_bytes = 256;             // largest burst
+  std::uint32_t dma_setup_cycles = 4;              // per burst
+  std::uint32_t dram_latency_cycles = 40;          // per access
+  std::uint32_t dram_bytes_per_cycle = 16;
+  std::uint32_t dram_bytes = 64u << 20;
+  std::uint32_t quantum_cycles = 10000;  // CPU temporal-decoupling quantum
+
+  double cycle_ns() const { return 1000.0 / clock_mhz; }
+};
+
+// Throws qacc::UsageError naming the key and the reason.
+void validate(const ArchConfig& config);
+
+// Applies "key=value" (keys as in the YAML file, e.g. pe_rows=32, dataflow=os).
+void apply_override(ArchConfig& config, const std::string& assignment);
+
+ArchConfig load_arch_config(const std::filesystem::path& path);
+
+// key: value lines, in file order; the same keys load_arch_config reads.
+std::vector<std::pair<std::string, std::string>> describe(const ArchConfig& config);
+
+}  // namespace qacc

@@ -1,0 +1,40 @@
+#pragma once
+// The CPU: an initiator on the bus and an interrupt input; its thread runs the
+// firmware through the TLM backend of the HAL, loosely timed with a quantum keeper so
+// register polling does not dominate run time. Stops the simulation when the
+// firmware returns or throws.
+#include <exception>
+#include <functional>
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+
+#include "model/config/arch_config.h"
+#include "sw/hal.h"
+
+namespace qacc {
+
+class Cpu : public sc_core::sc_module {
+ public:
+  using Program = std::function<void(sw::Hal&)>;
+
+  tlm_utils::simple_initiator_socket<Cpu> bus;
+  sc_core::sc_in<bool> irq;
+
+  Cpu(sc_core::sc_module_name name, const ArchConfig& config, Program program);
+
+  bool finished() const { return finished_; }
+  // The exception the firmware ended with, if any.
+  std::exception_ptr error() const { return error_; }
+
+ private:
+  void run();
+
+  const ArchConfig& config_;
+  Program program_;
+  bool finished_ = false;
+  std::exception_ptr error_;
+};
+
+}  // namespace qacc

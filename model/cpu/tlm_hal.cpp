@@ -1,0 +1,69 @@
+#include "model/cpu/tlm_hal.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "model/cpu/cpu.h"
+
+namespace qacc {
+
+namespace {
+// Largest single bus access the HAL issues for block reads and writes.
+constexpr std::size_t kMaxAccessBytes = 256;
+}  // namespace
+
+TlmHal::TlmHal(tlm_utils::simple_initiator_socket<Cpu>& bus, sc_core::sc_in<bool>& irq, const ArchConfig& config)
+    : bus_(bus), irq_(irq), cycle_(config.cycle_ns(), sc_core::SC_NS) {
+  tlm_utils::tlm_quantumkeeper::set_global_quantum(static_cast<double>(config.quantum_cycles) * cycle_);
+  keeper_.reset();
+}
+
+void TlmHal::access(tlm::tlm_command command, std::uint64_t addr, void* data, std::size_t bytes) {
+  tlm::tlm_generic_payload t;
+  for (std::size_t done = 0; done < bytes;) {
+    const std::size_t len = std::min(kMaxAccessBytes, bytes - done);
+    t.set_command(command);
+    t.set_address(addr + done);
+    t.set_data_ptr(static_cast<unsigned char*>(data) + done);
+    t.set_data_length(static_cast<unsigned>(len));
+    t.set_streaming_width(static_cast<unsigned>(len));
+    t.set_byte_enable_ptr(nullptr);
+    t.set_dmi_allowed(false);
+    t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    sc_core::sc_time delay = keeper_.get_local_time() + cycle_;  // one cycle to issue
+    bus_->b_transport(t, delay);
+    keeper_.set(delay);
+    if (t.is_response_error())
+      throw sw::BusError(fmt::format("bus {} of {} bytes at {:#x}: {}", command == tlm::TLM_READ_COMMAND ? "read" : "write",
+                                     len, addr + done, t.get_response_string()),
+                         addr + done);
+    if (keeper_.need_sync()) keeper_.sync();
+    done += len;
+  }
+}
+
+std::uint32_t TlmHal::read32(std::uint64_t addr) {
+  std::uint32_t v = 0;
+  access(tlm::TLM_READ_COMMAND, addr, &v, 4);
+  return v;
+}
+
+void TlmHal::write32(std::uint64_t addr, std::uint32_t value) { access(tlm::TLM_WRITE_COMMAND, addr, &value, 4); }
+
+void TlmHal::read(std::uint64_t addr, void* dst, std::size_t bytes) { access(tlm::TLM_READ_COMMAND, addr, dst, bytes); }
+
+void TlmHal::write(std::uint64_t addr, const void* src, std::size_t bytes) {
+  access(tlm::TLM_WRITE_COMMAND, addr, const_cast<void*>(src), bytes);
+}
+
+bool TlmHal::wait_irq(std::uint64_t timeout_cycles) {
+  // Everything issued so far becomes visible before the CPU sleeps.
+  keeper_.sync();
+  if (irq_.read()) return true;
+  sc_core::wait(static_cast<double>(timeout_cycles) * cycle_, irq_.posedge_event());
+  keeper_.reset();
+  return irq_.read();
+}
+
+}  // namespace qacc

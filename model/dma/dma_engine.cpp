@@ -1,0 +1,99 @@
+#include "model/dma/dma_engine.h"
+
+#include <algorithm>
+
+#include "model/timing/cost_model.h"
+
+namespace qacc {
+
+DmaEngine::DmaEngine(sc_core::sc_module_name name, const ArchConfig& config)
+    : sc_module(name), out("out"), busy("busy"), bytes_in_flight("bytes_in_flight"), config_(config) {
+  SC_HAS_PROCESS(DmaEngine);
+  SC_THREAD(run);
+}
+
+std::uint64_t DmaEngine::submit(const DmaRequest& request) {
+  queue_.push_back(request);
+  queued_.notify(sc_core::SC_ZERO_TIME);
+  return ++submitted_;
+}
+
+void DmaEngine::wait_done(std::uint64_t ticket) {
+  while (completed_ < ticket) sc_core::wait(completed_event_);
+}
+
+void DmaEngine::drain() { wait_done(submitted_); }
+
+void DmaEngine::clear_fault() {
+  fault_ = DmaFault::kNone;
+  fault_address_ = 0;
+}
+
+void DmaEngine::run() {
+  const sc_core::sc_time cycle(config_.cycle_ns(), sc_core::SC_NS);
+  for (;;) {
+    while (queue_.empty()) sc_core::wait(queued_);
+    const DmaRequest request = queue_.front();
+    queue_.pop_front();
+    busy.write(true);
+    bytes_in_flight.write(static_cast<std::uint32_t>(std::min<std::uint64_t>(request.bytes(), UINT32_MAX)));
+    // After a fault the rest of the layer's transfers are skipped, not performed.
+    const std::uint64_t cycles = fault_ == DmaFault::kNone ? transfer(request) : 0;
+    sc_core::wait(static_cast<double>(cycles) * cycle);
+    stats_.busy_cycles += cycles;
+    ++stats_.requests;
+    bytes_in_flight.write(0);
+    busy.write(!queue_.empty());
+    ++completed_;
+    completed_event_.notify(sc_core::SC_ZERO_TIME);
+  }
+}
+
+std::uint64_t DmaEngine::transfer(const DmaRequest& r) {
+  const sc_core::sc_time cycle(config_.cycle_ns(), sc_core::SC_NS);
+  const bool to_sram = r.direction == DmaRequest::Direction::kDramToSram;
+  std::uint8_t* local = nullptr;
+  try {
+    local = r.sram->span(r.sram_offset, r.local_extent());
+  } catch (const SramRangeError& e) {
+    fault_ = DmaFault::kSramRange;
+    fault_address_ = e.offset;
+    return 0;
+  }
+  if (to_sram)
+    r.sram->note_writes(r.bytes());
+  else
+    r.sram->note_reads(r.bytes());
+
+  std::uint64_t cycles = 0;
+  tlm::tlm_generic_payload trans;
+  for (std::uint32_t row = 0; row < r.rows; ++row) {
+    for (std::uint32_t done = 0; done < r.row_bytes;) {
+      const std::uint32_t len = std::min(config_.dma_burst_bytes, r.row_bytes - done);
+      const std::uint64_t addr = r.dram_addr + row * r.dram_stride + done;
+      trans.set_command(to_sram ? tlm::TLM_READ_COMMAND : tlm::TLM_WRITE_COMMAND);
+      trans.set_address(addr);
+      trans.set_data_ptr(local + row * r.local_stride() + done);
+      trans.set_data_length(len);
+      trans.set_streaming_width(len);
+      trans.set_byte_enable_ptr(nullptr);
+      trans.set_dmi_allowed(false);
+      trans.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+      sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+      out->b_transport(trans, delay);
+      if (trans.is_response_error()) {
+        fault_ = DmaFault::kBusError;
+        fault_address_ = addr;
+        return cycles;
+      }
+      // The DRAM annotated latency and bandwidth; the DMA adds setup and bus beats.
+      cycles += static_cast<std::uint64_t>(delay / cycle + 0.5) + timing::dma_overhead_cycles(config_, len);
+      ++stats_.bursts;
+      (to_sram ? stats_.dram_bytes_read : stats_.dram_bytes_written) += len;
+      done += len;
+    }
+  }
+  return cycles;
+}
+
+}  // namespace qacc

@@ -1,0 +1,83 @@
+#include "model/interconnect/router.h"
+
+#include <algorithm>
+
+#include "model/io/error.h"
+
+namespace qacc {
+
+Router::Router(sc_core::sc_module_name name, std::vector<AddressRegion> map)
+    : sc_module(name), in("in"), out("out"), map_(std::move(map)), stats_(map_.size()) {
+  for (std::size_t i = 0; i < map_.size(); ++i) {
+    if (map_[i].size == 0) fail("{}: region {} is empty", this->name(), map_[i].name);
+    for (std::size_t j = 0; j < i; ++j) {
+      const auto& a = map_[i];
+      const auto& b = map_[j];
+      if (a.base < b.base + b.size && b.base < a.base + a.size)
+        fail("{}: regions {} [{:#x}, {:#x}) and {} [{:#x}, {:#x}) overlap", this->name(), a.name, a.base,
+             a.base + a.size, b.name, b.base, b.base + b.size);
+    }
+  }
+  in.register_b_transport(this, &Router::b_transport);
+  in.register_transport_dbg(this, &Router::transport_dbg);
+  in.register_get_direct_mem_ptr(this, &Router::get_direct_mem_ptr);
+  out.register_invalidate_direct_mem_ptr(this, &Router::invalidate_direct_mem_ptr);
+}
+
+int Router::decode(std::uint64_t addr, std::uint64_t len) const {
+  for (std::size_t i = 0; i < map_.size(); ++i) {
+    const auto& r = map_[i];
+    if (addr >= r.base && addr - r.base < r.size && len <= r.size - (addr - r.base)) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+void Router::b_transport(int, tlm::tlm_generic_payload& t, sc_core::sc_time& delay) {
+  const std::uint64_t addr = t.get_address();
+  const int target = decode(addr, t.get_data_length());
+  if (target < 0) {
+    ++misses_;
+    t.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    return;
+  }
+  auto& s = stats_[static_cast<std::size_t>(target)];
+  ++s.transactions;
+  (t.is_read() ? s.bytes_read : s.bytes_written) += t.get_data_length();
+  t.set_address(addr - map_[static_cast<std::size_t>(target)].base);
+  out[target]->b_transport(t, delay);
+  t.set_address(addr);
+}
+
+unsigned Router::transport_dbg(int, tlm::tlm_generic_payload& t) {
+  const std::uint64_t addr = t.get_address();
+  const int target = decode(addr, t.get_data_length());
+  if (target < 0) {
+    t.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    return 0;
+  }
+  t.set_address(addr - map_[static_cast<std::size_t>(target)].base);
+  const unsigned n = out[target]->transport_dbg(t);
+  t.set_address(addr);
+  return n;
+}
+
+bool Router::get_direct_mem_ptr(int, tlm::tlm_generic_payload& t, tlm::tlm_dmi& dmi) {
+  const std::uint64_t addr = t.get_address();
+  const int target = decode(addr, 1);
+  if (target < 0) return false;
+  const auto& r = map_[static_cast<std::size_t>(target)];
+  t.set_address(addr - r.base);
+  const bool ok = out[target]->get_direct_mem_ptr(t, dmi);
+  t.set_address(addr);
+  // Back into the initiator's address space, clipped to the region.
+  dmi.set_start_address(dmi.get_start_address() + r.base);
+  dmi.set_end_address(std::min<sc_dt::uint64>(dmi.get_end_address() + r.base, r.base + r.size - 1));
+  return ok;
+}
+
+void Router::invalidate_direct_mem_ptr(int id, sc_dt::uint64 start, sc_dt::uint64 end) {
+  const auto& r = map_.at(static_cast<std::size_t>(id));
+  for (unsigned i = 0; i < in.size(); ++i) in[i]->invalidate_direct_mem_ptr(start + r.base, end + r.base);
+}
+
+}  // namespace qacc

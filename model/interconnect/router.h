@@ -1,0 +1,54 @@
+#pragma once
+// The bus: decodes an address against one address map, rebases it to the target,
+// forwards, and restores it. A miss is answered TLM_ADDRESS_ERROR_RESPONSE. Counts
+// transactions and bytes per target. DMI and debug transport are forwarded too.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/multi_passthrough_initiator_socket.h>
+#include <tlm_utils/multi_passthrough_target_socket.h>
+
+namespace qacc {
+
+struct AddressRegion {
+  std::string name;
+  std::uint64_t base = 0;
+  std::uint64_t size = 0;
+};
+
+struct RouterTargetStats {
+  std::uint64_t transactions = 0;
+  std::uint64_t bytes_read = 0;
+  std::uint64_t bytes_written = 0;
+};
+
+class Router : public sc_core::sc_module {
+ public:
+  tlm_utils::multi_passthrough_target_socket<Router> in;
+  // Bind out to the targets in the order of `map`.
+  tlm_utils::multi_passthrough_initiator_socket<Router> out;
+
+  // Throws qacc::Error if two regions overlap or one is empty.
+  Router(sc_core::sc_module_name name, std::vector<AddressRegion> map);
+
+  const std::vector<AddressRegion>& map() const { return map_; }
+  const RouterTargetStats& stats(std::size_t target) const { return stats_.at(target); }
+  std::uint64_t misses() const { return misses_; }
+
+ private:
+  // Index of the region holding [addr, addr + len), or -1.
+  int decode(std::uint64_t addr, std::uint64_t len) const;
+  void b_transport(int id, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
+  unsigned transport_dbg(int id, tlm::tlm_generic_payload& trans);
+  bool get_direct_mem_ptr(int id, tlm::tlm_generic_payload& trans, tlm::tlm_dmi& dmi);
+  void invalidate_direct_mem_ptr(int id, sc_dt::uint64 start, sc_dt::uint64 end);
+
+  std::vector<AddressRegion> map_;
+  std::vector<RouterTargetStats> stats_;
+  std::uint64_t misses_ = 0;
+};
+
+}  // namespace qacc

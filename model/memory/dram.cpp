@@ -1,0 +1,70 @@
+#include "model/memory/dram.h"
+
+#include <cstring>
+
+#include "model/timing/cost_model.h"
+
+namespace qacc {
+
+Dram::Dram(sc_core::sc_module_name name, const ArchConfig& config)
+    : sc_module(name), in("in"), config_(config), data_(config.dram_bytes) {
+  in.register_b_transport(this, &Dram::b_transport);
+  in.register_transport_dbg(this, &Dram::transport_dbg);
+  in.register_get_direct_mem_ptr(this, &Dram::get_direct_mem_ptr);
+}
+
+bool Dram::accept(tlm::tlm_generic_payload& t) const {
+  // In order: streaming width, byte enables, then the address range.
+  if (t.get_streaming_width() != t.get_data_length()) {
+    t.set_response_status(tlm::TLM_BURST_ERROR_RESPONSE);
+    return false;
+  }
+  if (t.get_byte_enable_ptr() != nullptr) {
+    t.set_response_status(tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
+    return false;
+  }
+  const std::uint64_t addr = t.get_address(), len = t.get_data_length();
+  if (addr > data_.size() || len > data_.size() - addr) {
+    t.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    return false;
+  }
+  if (!t.is_read() && !t.is_write()) {
+    t.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);
+    return false;
+  }
+  return true;
+}
+
+void Dram::b_transport(tlm::tlm_generic_payload& t, sc_core::sc_time& delay) {
+  if (!accept(t)) return;
+  transport_dbg(t);
+  ++transactions_;
+  delay += static_cast<double>(timing::dram_access_cycles(config_, t.get_data_length())) *
+           sc_core::sc_time(config_.cycle_ns(), sc_core::SC_NS);
+  t.set_dmi_allowed(true);
+}
+
+unsigned Dram::transport_dbg(tlm::tlm_generic_payload& t) {
+  if (!accept(t)) return 0;
+  const std::uint64_t addr = t.get_address();
+  const unsigned len = t.get_data_length();
+  if (t.is_read())
+    std::memcpy(t.get_data_ptr(), data_.data() + addr, len);
+  else
+    std::memcpy(data_.data() + addr, t.get_data_ptr(), len);
+  t.set_response_status(tlm::TLM_OK_RESPONSE);
+  return len;
+}
+
+bool Dram::get_direct_mem_ptr(tlm::tlm_generic_payload&, tlm::tlm_dmi& dmi) {
+  dmi.allow_read_write();
+  dmi.set_dmi_ptr(data_.data());
+  dmi.set_start_address(0);
+  dmi.set_end_address(data_.size() - 1);
+  const sc_core::sc_time cycle(config_.cycle_ns(), sc_core::SC_NS);
+  dmi.set_read_latency(static_cast<double>(config_.dram_latency_cycles) * cycle);
+  dmi.set_write_latency(static_cast<double>(config_.dram_latency_cycles) * cycle);
+  return true;
+}
+
+}  // namespace qacc

@@ -1,0 +1,37 @@
+#pragma once
+// DRAM: a TLM-2.0 target of configurable size whose accesses cost
+// latency + bytes / bandwidth cycles. Grants DMI (read/write) for the loader and for
+// fast paths that account their time themselves.
+#include <cstdint>
+#include <vector>
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_target_socket.h>
+
+#include "model/config/arch_config.h"
+
+namespace qacc {
+
+class Dram : public sc_core::sc_module {
+ public:
+  tlm_utils::simple_target_socket<Dram> in;
+
+  Dram(sc_core::sc_module_name name, const ArchConfig& config);
+
+  std::uint64_t size() const { return data_.size(); }
+  std::uint64_t transactions() const { return transactions_; }
+
+ private:
+  void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
+  unsigned transport_dbg(tlm::tlm_generic_payload& trans);
+  bool get_direct_mem_ptr(tlm::tlm_generic_payload& trans, tlm::tlm_dmi& dmi);
+  // Checks common to b_transport and transport_dbg; sets the response on failure.
+  bool accept(tlm::tlm_generic_payload& trans) const;
+
+  const ArchConfig& config_;
+  std::vector<unsigned char> data_;
+  std::uint64_t transactions_ = 0;
+};
+
+}  // namespace qacc

@@ -1,0 +1,63 @@
+#include "model/pe_array/pe_array.h"
+
+#include <cstring>
+
+#include "model/func/int8_ops.h"
+#include "model/timing/cost_model.h"
+
+namespace qacc {
+
+PeArray::PeArray(sc_core::sc_module_name name, const ArchConfig& config, Sram& input, Sram& weights, Sram& output)
+    : sc_module(name), busy("busy"), config_(config), input_(input), weights_(weights), output_(output) {}
+
+std::uint64_t PeArray::run(const PePass& p) {
+  const std::uint32_t pad = p.kernel / 2;
+  const std::uint32_t rows_out = p.rows_in - (p.kernel - 1);
+  const std::size_t positions = std::size_t{rows_out} * p.width;
+  const std::size_t taps = std::size_t{p.kernel} * p.kernel;
+  const std::size_t psum_count = std::size_t{p.out_channels} * positions;
+
+  const std::uint8_t* in = input_.span(p.input_offset, std::size_t{p.in_channels} * p.rows_in * p.width);
+  const auto* w = reinterpret_cast<const std::int8_t*>(
+      weights_.span(p.weight_offset, std::size_t{p.out_channels} * p.in_channels * taps));
+  auto* psum = reinterpret_cast<std::int32_t*>(output_.span(p.psum_offset, 4 * psum_count));
+  if (p.first_chunk) {
+    const std::uint8_t* bias = weights_.span(p.bias_offset, 4 * std::size_t{p.out_channels});
+    for (std::uint32_t o = 0; o < p.out_channels; ++o) {
+      std::int32_t b;
+      std::memcpy(&b, bias + 4 * o, 4);
+      std::fill(psum + o * positions, psum + (o + 1) * positions, b);
+    }
+  }
+
+  // Rows arrive with their halo; the array's input feeder adds the column padding.
+  const std::uint32_t padded_width = p.width + 2 * pad;
+  wide_.resize(std::size_t{p.in_channels} * p.rows_in * padded_width);
+  func::widen_pad(in, static_cast<int>(p.in_channels), static_cast<int>(p.rows_in), static_cast<int>(p.width),
+                  static_cast<int>(p.in_zero_point), 0, static_cast<int>(pad), wide_.data());
+  if (positions == 1 && p.kernel == 1)
+    func::dense_accumulate(wide_.data(), static_cast<int>(p.in_channels), w, p.in_channels,
+                           static_cast<int>(p.out_channels), psum);
+  else
+    func::conv_accumulate(wide_.data(), static_cast<int>(p.in_channels), static_cast<int>(p.rows_in),
+                          static_cast<int>(padded_width), w, std::size_t{p.in_channels} * taps,
+                          static_cast<int>(p.out_channels), static_cast<int>(p.kernel), psum);
+
+  const timing::TileShape shape{std::uint64_t{p.in_channels} * taps, positions, p.out_channels};
+  const auto traffic = timing::compute_traffic(config_, shape);
+  input_.note_reads(traffic.input_reads);
+  weights_.note_reads(traffic.weight_reads + (p.first_chunk ? 4 * std::uint64_t{p.out_channels} : 0));
+  output_.note_reads(p.first_chunk ? traffic.psum_reads - 4 * psum_count : traffic.psum_reads);
+  output_.note_writes(traffic.psum_writes);
+
+  const std::uint64_t cycles = timing::compute_cycles(config_, shape);
+  stats_.macs += shape.macs();
+  stats_.busy_cycles += cycles;
+  ++stats_.passes;
+  busy.write(true);
+  sc_core::wait(static_cast<double>(cycles) * sc_core::sc_time(config_.cycle_ns(), sc_core::SC_NS));
+  busy.write(false);
+  return cycles;
+}
+
+}  // namespace qacc

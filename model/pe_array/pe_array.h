@@ -1,0 +1,50 @@
+#pragma once
+// The PE array: rows x columns of int8 x int8 -> int32 MAC units. One call computes
+// one pass (a chunk of input channels into one tile's partial sums) with the integer
+// core and waits the cycles the cost model gives for the configured dataflow; no
+// event per MAC.
+#include <cstdint>
+#include <vector>
+
+#include <systemc>
+
+#include "model/config/arch_config.h"
+#include "model/memory/sram.h"
+
+namespace qacc {
+
+struct PePass {
+  std::size_t input_offset = 0;  // input buffer: uint8 [in_channels][rows_in][width]
+  std::uint32_t in_channels = 0, rows_in = 0, width = 0, in_zero_point = 0, kernel = 1;
+  std::size_t weight_offset = 0;  // weight buffer: int8 [out_channels][in_channels][kernel][kernel]
+  std::size_t bias_offset = 0;    // weight buffer: int32 [out_channels], used when first_chunk
+  bool first_chunk = true;
+  std::uint32_t out_channels = 0;
+  std::size_t psum_offset = 0;  // output buffer: int32 [out_channels][rows_in - kernel + 1][width]
+};
+
+struct PeArrayStats {
+  std::uint64_t macs = 0;
+  std::uint64_t busy_cycles = 0;
+  std::uint64_t passes = 0;
+};
+
+class PeArray : public sc_core::sc_module {
+ public:
+  sc_core::sc_signal<bool> busy;
+
+  PeArray(sc_core::sc_module_name name, const ArchConfig& config, Sram& input, Sram& weights, Sram& output);
+
+  // Computes the pass and waits its cycles; returns them. Throws SramRangeError if
+  // the pass reaches outside a buffer.
+  std::uint64_t run(const PePass& pass);
+  const PeArrayStats& stats() const { return stats_; }
+
+ private:
+  const ArchConfig& config_;
+  Sram &input_, &weights_, &output_;
+  std::vector<std::int16_t> wide_;
+  PeArrayStats stats_;
+};
+
+}  // namespace qacc

@@ -1,0 +1,90 @@
+#include "model/platform/platform.h"
+
+#include <cstring>
+
+#include "model/io/error.h"
+#include "model/platform/memory_map.h"
+
+namespace qacc {
+
+namespace mm = memory_map;
+
+Platform::Platform(sc_core::sc_module_name name, const ArchConfig& config, Cpu::Program firmware)
+    : sc_module(name),
+      cpu("cpu", config, std::move(firmware)),
+      bus("bus", {{"dram", mm::kDramBase, config.dram_bytes}, {"accelerator", mm::kAccelBase, mm::kAccelSize}}),
+      dram("dram", config),
+      accelerator("accelerator", config),
+      irq("irq"),
+      loader("loader"),
+      config_(config) {
+  cpu.bus.bind(bus.in);
+  accelerator.dma.out.bind(bus.in);
+  loader.bind(bus.in);
+  bus.out.bind(dram.in);               // Target::kDram
+  bus.out.bind(accelerator.in);      // Target::kAccelerator
+  accelerator.irq.bind(irq);
+  cpu.irq.bind(irq);
+}
+
+Platform::~Platform() {
+  if (trace_ != nullptr) sc_core::sc_close_vcd_trace_file(trace_);
+}
+
+std::uint8_t* Platform::dmi(std::uint64_t addr, std::size_t bytes) {
+  tlm::tlm_generic_payload t;
+  tlm::tlm_dmi region;
+  t.set_address(addr);
+  t.set_command(tlm::TLM_WRITE_COMMAND);
+  if (!loader->get_direct_mem_ptr(t, region) || addr < region.get_start_address() ||
+      addr + bytes - 1 > region.get_end_address())
+    fail("loader: no direct access to [{:#x}, {:#x})", addr, addr + bytes);
+  return region.get_dmi_ptr() + (addr - region.get_start_address());
+}
+
+void Platform::write_memory(std::uint64_t addr, const void* data, std::size_t bytes) {
+  if (bytes > 0) std::memcpy(dmi(addr, bytes), data, bytes);
+}
+
+void Platform::read_memory(std::uint64_t addr, void* data, std::size_t bytes) {
+  if (bytes > 0) std::memcpy(data, dmi(addr, bytes), bytes);
+}
+
+void Platform::load(std::vector<std::uint8_t> model_file, std::vector<std::uint8_t> image) {
+  model_file_ = std::move(model_file);
+  image_ = std::move(image);
+}
+
+void Platform::start_of_simulation() {
+  const auto& model_file = model_file_;
+  const auto& image = image_;
+  const std::uint64_t heap = (mm::kModel + model_file.size() + mm::kHeapAlign - 1) / mm::kHeapAlign * mm::kHeapAlign;
+  if (mm::kImage + image.size() > mm::kModel) fail("loader: image of {} bytes overlaps the model", image.size());
+  if (heap >= config_.dram_bytes) fail("loader: model of {} bytes does not fit DRAM ({} bytes)", model_file.size(), config_.dram_bytes);
+  write_memory(mm::kModel, model_file.data(), model_file.size());
+  write_memory(mm::kImage, image.data(), image.size());
+  const std::pair<std::uint32_t, std::uint64_t> boot[] = {
+      {mm::kBootMagic, mm::kBootMagicValue},  {mm::kBootModelAddr, mm::kModel},
+      {mm::kBootModelBytes, model_file.size()}, {mm::kBootImageAddr, mm::kImage},
+      {mm::kBootImageBytes, image.size()},    {mm::kBootHeapAddr, heap},
+      {mm::kBootHeapBytes, config_.dram_bytes - heap}};
+  for (const auto& [offset, value] : boot) {
+    const auto word = static_cast<std::uint32_t>(value);
+    write_memory(mm::kBootInfo + offset, &word, 4);
+  }
+}
+
+void Platform::trace(const std::filesystem::path& vcd) {
+  clock_ = std::make_unique<sc_core::sc_clock>("clock", sc_core::sc_time(config_.cycle_ns(), sc_core::SC_NS));
+  trace_ = sc_core::sc_create_vcd_trace_file(vcd.string().c_str());
+  sc_core::sc_trace(trace_, *clock_, "clock");
+  sc_core::sc_trace(trace_, accelerator.layer, "layer");
+  sc_core::sc_trace(trace_, accelerator.busy, "accelerator_busy");
+  sc_core::sc_trace(trace_, accelerator.dma.busy, "dma_busy");
+  sc_core::sc_trace(trace_, accelerator.pe_array.busy, "pe_array_busy");
+  sc_core::sc_trace(trace_, accelerator.ppu.busy, "ppu_busy");
+  sc_core::sc_trace(trace_, irq, "irq");
+  sc_core::sc_trace(trace_, accelerator.dma.bytes_in_flight, "dma_bytes_in_flight");
+}
+
+}  // namespace qacc

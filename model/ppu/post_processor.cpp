@@ -1,0 +1,35 @@
+#include "model/ppu/post_processor.h"
+
+#include "model/func/int8_ops.h"
+#include "model/timing/cost_model.h"
+
+namespace qacc {
+
+PostProcessor::PostProcessor(sc_core::sc_module_name name, const ArchConfig& config, Sram& output)
+    : sc_module(name), busy("busy"), config_(config), output_(output) {}
+
+std::uint64_t PostProcessor::run(const PpuPass& p) {
+  const std::size_t n = std::size_t{p.channels} * p.rows * p.width;
+  const auto* psum = reinterpret_cast<const std::int32_t*>(output_.span(p.psum_offset, 4 * n));
+  const std::size_t results = p.pool ? n / 4 : n;
+  std::uint8_t* out = output_.span(p.result_offset, results);
+  if (p.pool) {
+    activations_.resize(n);
+    func::requantize(psum, n, p.shift, static_cast<int>(p.zero_point), p.relu, activations_.data());
+    func::maxpool2x2(activations_.data(), static_cast<int>(p.channels), static_cast<int>(p.rows),
+                     static_cast<int>(p.width), out);
+  } else {
+    func::requantize(psum, n, p.shift, static_cast<int>(p.zero_point), p.relu, out);
+  }
+  output_.note_reads(4 * n);
+  output_.note_writes(results);
+
+  const std::uint64_t cycles = timing::ppu_cycles(config_, n);
+  busy_cycles_ += cycles;
+  busy.write(true);
+  sc_core::wait(static_cast<double>(cycles) * sc_core::sc_time(config_.cycle_ns(), sc_core::SC_NS));
+  busy.write(false);
+  return cycles;
+}
+
+}  // namespace qacc

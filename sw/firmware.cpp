@@ -1,0 +1,165 @@
+#include "sw/firmware.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "model/accelerator/registers.h"
+#include "model/func/int8_network.h"
+#include "model/io/error.h"
+#include "model/io/model_file.h"
+#include "model/platform/memory_map.h"
+
+namespace qacc::sw {
+namespace {
+
+namespace mm = qacc::memory_map;
+using namespace qacc::regs;
+
+std::uint32_t reg(Hal& hal, std::uint32_t offset) { return hal.read32(mm::kAccelBase + offset); }
+void set_reg(Hal& hal, std::uint32_t offset, std::uint32_t value) { hal.write32(mm::kAccelBase + offset, value); }
+
+const char* error_name(std::uint32_t code) {
+  switch (static_cast<ErrorCode>(code)) {
+    case ErrorCode::kNone: return "no error";
+    case ErrorCode::kDmaBusError: return "DMA bus error";
+    case ErrorCode::kBadDescriptor: return "bad layer descriptor";
+    case ErrorCode::kBufferOverflow: return "tile overflows an on-chip buffer";
+    case ErrorCode::kStartWhileBusy: return "start while busy";
+  }
+  return "unknown error";
+}
+
+std::uint32_t addr32(std::uint64_t addr, const std::string& what) {
+  if (addr > UINT32_MAX) throw FirmwareError(fmt::format("{} at {:#x} is beyond the 32-bit DMA address range", what, addr));
+  return static_cast<std::uint32_t>(addr);
+}
+
+QuantModel read_model(Hal& hal, std::uint64_t addr, std::uint32_t bytes) {
+  std::vector<std::uint8_t> head(kModelHeaderBytes);
+  if (bytes < kModelHeaderBytes) throw FirmwareError(fmt::format("model of {} bytes is too short", bytes));
+  hal.read(addr, head.data(), head.size());
+  try {
+    head.resize(model_table_bytes(head.data(), head.size(), "model in DRAM"));
+    hal.read(addr, head.data(), head.size());
+    return decode_model_structure(head.data(), head.size(), bytes, "model in DRAM");
+  } catch (const Error& e) {
+    throw FirmwareError(e.what());
+  }
+}
+
+void program(Hal& hal, const LayerDescriptor& d) {
+  const std::pair<std::uint32_t, std::uint32_t> fields[] = {
+      {kLayerIndex, d.index},
+      {kLayerType, d.type},
+      {kLayerFlags, d.flags},
+      {kInChannels, d.in_channels},
+      {kInHeight, d.in_height},
+      {kInWidth, d.in_width},
+      {kOutChannels, d.out_channels},
+      {kKernel, d.kernel},
+      {kShift, static_cast<std::uint32_t>(d.shift)},
+      {kInZeroPoint, d.in_zero_point},
+      {kOutZeroPoint, d.out_zero_point},
+      {kInAddr, addr32(d.in_addr, "input")},
+      {kWeightAddr, addr32(d.weight_addr, "weights")},
+      {kBiasAddr, addr32(d.bias_addr, "bias")},
+      {kOutAddr, addr32(d.out_addr, "output")},
+      {kTileOutChannels, d.tile_out_channels},
+      {kTileRows, d.tile_rows},
+      {kTileInChannels, d.tile_in_channels},
+  };
+  for (const auto& [offset, value] : fields) set_reg(hal, offset, value);
+}
+
+}  // namespace
+
+std::uint64_t DramHeap::allocate(std::uint64_t bytes, std::uint64_t align) {
+  const std::uint64_t at = (next_ + align - 1) / align * align;
+  if (at + bytes > end_)
+    throw FirmwareError(fmt::format("DRAM heap exhausted: {} bytes wanted at {:#x}, heap ends at {:#x}", bytes, at, end_));
+  next_ = at + bytes;
+  return at;
+}
+
+std::uint64_t watchdog_cycles(const LayerDescriptor& d, const HardwareInfo& hw) {
+  const std::uint64_t array = std::uint64_t{hw.pe_rows} * hw.pe_cols;
+  return 64 * (d.macs() / array + estimated_dram_bytes(d)) + 1'000'000;
+}
+
+InferenceResult run_inference(Hal& hal) {
+  if (hal.read32(mm::kBootInfo + mm::kBootMagic) != mm::kBootMagicValue)
+    throw FirmwareError("no boot information in DRAM (bad magic)");
+  const std::uint64_t model_addr = hal.read32(mm::kBootInfo + mm::kBootModelAddr);
+  const std::uint32_t model_bytes = hal.read32(mm::kBootInfo + mm::kBootModelBytes);
+  const std::uint64_t image_addr = hal.read32(mm::kBootInfo + mm::kBootImageAddr);
+  const std::uint32_t image_bytes = hal.read32(mm::kBootInfo + mm::kBootImageBytes);
+  DramHeap heap(hal.read32(mm::kBootInfo + mm::kBootHeapAddr), hal.read32(mm::kBootInfo + mm::kBootHeapBytes));
+
+  if (reg(hal, kId) != kIdValue) throw FirmwareError("no accelerator at its address (bad ID register)");
+  const HardwareInfo hw{reg(hal, kPeRows), reg(hal, kPeCols), reg(hal, kInputBufBytes), reg(hal, kWeightBufBytes),
+                        reg(hal, kOutputBufBytes)};
+  const QuantModel model = read_model(hal, model_addr, model_bytes);
+
+  // The host's one piece of arithmetic: quantising the input image.
+  const std::size_t pixels = static_cast<std::size_t>(model.input_channels) * model.input_height * model.input_width;
+  if (image_bytes != pixels)
+    throw FirmwareError(fmt::format("image of {} bytes, the model expects {}", image_bytes, pixels));
+  std::vector<std::uint8_t> image(pixels);
+  hal.read(image_addr, image.data(), image.size());
+  const std::vector<std::uint8_t> input = func::quantize_input(model, image.data());
+  InferenceResult result;
+  result.input_addr = heap.allocate(input.size());
+  hal.write(result.input_addr, input.data(), input.size());
+
+  set_reg(hal, kIrqEnable, kIrqDone | kIrqError);
+  std::uint64_t in_addr = result.input_addr;
+  for (std::size_t i = 0; i < model.layers.size(); ++i) {
+    const QuantLayer& l = model.layers[i];
+    LayerDescriptor d;
+    d.index = static_cast<std::uint32_t>(i);
+    d.type = static_cast<std::uint32_t>(l.type);
+    d.flags = (l.relu() ? kFlagRelu : 0u) | (l.pool() ? kFlagMaxPool : 0u);
+    // A dense layer reads the previous CHW result flattened: a 1x1 map of features.
+    d.in_channels = static_cast<std::uint32_t>(l.in_channels);
+    d.in_height = static_cast<std::uint32_t>(l.in_height);
+    d.in_width = static_cast<std::uint32_t>(l.in_width);
+    d.out_channels = static_cast<std::uint32_t>(l.out_channels);
+    d.kernel = static_cast<std::uint32_t>(l.kernel);
+    d.shift = l.shift();
+    d.in_zero_point = static_cast<std::uint32_t>(l.input_zero_point);
+    d.out_zero_point = static_cast<std::uint32_t>(l.output_zero_point);
+    d.in_addr = in_addr;
+    d.weight_addr = model_addr + l.weight_file_offset;
+    d.bias_addr = model_addr + l.bias_file_offset;
+    d.out_addr = heap.allocate(d.result_bytes());
+    const auto plan = plan_tiles(d, hw);
+    if (!plan)
+      throw FirmwareError(fmt::format("layer {} ({}): no tiling fits the buffers (input {} B, weight {} B, output {} B)",
+                                      i, l.name, hw.input_buffer, hw.weight_buffer, hw.output_buffer));
+    d.tile_out_channels = plan->out_channels;
+    d.tile_rows = plan->rows;
+    d.tile_in_channels = plan->in_channels;
+    const std::uint64_t timeout = watchdog_cycles(d, hw);
+
+    program(hal, d);
+    set_reg(hal, kCtrl, kCtrlStart);
+    if (!hal.wait_irq(timeout)) throw FirmwareError(fmt::format("accelerator hang at layer {} ({})", i, l.name));
+    const std::uint32_t irq = reg(hal, kIrqStatus);
+    const std::uint32_t status = reg(hal, kStatus);
+    set_reg(hal, kIrqStatus, irq);  // write one to clear
+    if ((status & kStatusError) != 0 || (irq & kIrqError) != 0)
+      throw FirmwareError(fmt::format("layer {} ({}) failed: {} (address {:#x})", i, l.name,
+                                      error_name(reg(hal, kErrorCode)), reg(hal, kErrorAddr)));
+    result.layers.push_back({l.name, d, timeout});
+    in_addr = d.out_addr;
+  }
+
+  const LayerDescriptor& last = result.layers.back().descriptor;
+  result.logits.resize(last.result_bytes());
+  hal.read(last.out_addr, result.logits.data(), result.logits.size());
+  result.predicted = static_cast<int>(std::max_element(result.logits.begin(), result.logits.end()) - result.logits.begin());
+  return result;
+}
+
+}  // namespace qacc::sw

@@ -1,0 +1,44 @@
+#pragma once
+// The firmware: plain C++ against the HAL, never SystemC. It reads the exported model
+// from DRAM (header and layer table only: the tensors stay where the loader put them
+// and the accelerator's DMA reads them there), quantises the input image, then for
+// each layer plans the tiling, programs the descriptor registers, starts the
+// accelerator, waits for its interrupt under a watchdog, checks the status, and moves
+// on. The logits are read back at the end.
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "model/accelerator/layer_descriptor.h"
+#include "sw/hal.h"
+#include "sw/tiling.h"
+
+namespace qacc::sw {
+
+class FirmwareError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct LayerRun {
+  std::string name;
+  LayerDescriptor descriptor;  // as programmed, tile sizes included
+  std::uint64_t timeout_cycles = 0;
+};
+
+struct InferenceResult {
+  std::uint64_t input_addr = 0;  // the quantised input in DRAM
+  std::vector<LayerRun> layers;  // each layer's result at descriptor.out_addr
+  std::vector<std::uint8_t> logits;  // quantised, zero point and exponent of the last layer
+  int predicted = -1;
+};
+
+// Watchdog bound for one layer, from its work: a generous multiple of its MACs over
+// the array size plus its DRAM traffic at one byte per cycle, plus a constant.
+std::uint64_t watchdog_cycles(const LayerDescriptor& d, const HardwareInfo& hw);
+
+// Throws FirmwareError (naming the layer) or BusError.
+InferenceResult run_inference(Hal& hal);
+
+}  // namespace qacc::sw

@@ -1,0 +1,170 @@
+#include "tools/report.h"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+
+#include <fmt/format.h>
+
+#include "model/func/int8_network.h"
+#include "model/io/binary.h"
+#include "model/io/cifar.h"
+#include "model/io/error.h"
+
+namespace qacc {
+namespace {
+
+std::string class_name(int c) {
+  return c >= 0 && c < kCifarClasses ? std::string(kCifarClassNames[static_cast<std::size_t>(c)]) : fmt::format("class {}", c);
+}
+
+double utilization(const SimulationInput& in, std::uint64_t macs, std::uint64_t cycles) {
+  const double pes = static_cast<double>(in.config.pe_rows) * in.config.pe_cols;
+  return cycles == 0 ? 0.0 : static_cast<double>(macs) / (pes * static_cast<double>(cycles));
+}
+
+std::string kib(std::uint64_t bytes) { return fmt::format("{:.1f}", static_cast<double>(bytes) / 1024.0); }
+
+}  // namespace
+
+Totals totals(const SimulationInput& in, const SimulationResult& r) {
+  Totals t;
+  for (const auto& l : r.layers) {
+    t.cycles += l.cycles;
+    t.compute_cycles += l.compute_cycles;
+    t.stall_cycles += l.stall_cycles;
+    t.macs += l.macs;
+    t.dram_read += l.dram_read;
+    t.dram_written += l.dram_written;
+  }
+  t.utilization = utilization(in, t.macs, t.cycles);
+  t.latency_us = static_cast<double>(r.total_cycles) * in.config.cycle_ns() / 1000.0;
+  return t;
+}
+
+void print_report(const SimulationInput& in, const SimulationResult& r) {
+  const auto logits = func::dequantize_logits(in.model, r.inference.logits);
+  std::vector<int> order(logits.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int>(i);
+  std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
+    return logits[static_cast<std::size_t>(a)] > logits[static_cast<std::size_t>(b)];
+  });
+  fmt::print("prediction: {}", class_name(r.inference.predicted));
+  if (in.label)
+    fmt::print(" (label {}: {})", class_name(*in.label), *in.label == r.inference.predicted ? "correct" : "WRONG");
+  fmt::print("\ntop-5:");
+  for (std::size_t i = 0; i < std::min<std::size_t>(5, order.size()); ++i)
+    fmt::print("  {} {:.4f}", class_name(order[i]), logits[static_cast<std::size_t>(order[i])]);
+  fmt::print("\n\n");
+
+  fmt::print("{:<6} {:>10} {:>10} {:>9} {:>11} {:>6} {:>9} {:>9} {:>17} {:>17} {:>17} {:>11}\n", "layer", "cycles",
+             "compute", "stall", "MACs", "util", "DRAM rd", "DRAM wr", "in-buf rd/wr KiB", "w-buf rd/wr KiB",
+             "out-buf rd/wr KiB", "tile o/r/i");
+  for (std::size_t i = 0; i < r.layers.size(); ++i) {
+    const auto& l = r.layers[i];
+    const std::string name = i < in.model.layers.size() ? in.model.layers[i].name : fmt::format("#{}", l.index);
+    fmt::print("{:<6} {:>10} {:>10} {:>9} {:>11} {:>5.1f}% {:>9} {:>9} {:>17} {:>17} {:>17} {:>11}\n", name, l.cycles,
+               l.compute_cycles, l.stall_cycles, l.macs, 100 * utilization(in, l.macs, l.cycles), l.dram_read,
+               l.dram_written, kib(l.input_buffer.reads) + "/" + kib(l.input_buffer.writes),
+               kib(l.weight_buffer.reads) + "/" + kib(l.weight_buffer.writes),
+               kib(l.output_buffer.reads) + "/" + kib(l.output_buffer.writes),
+               fmt::format("{}/{}/{}", l.tile_out_channels, l.tile_rows, l.tile_in_channels));
+  }
+  const Totals t = totals(in, r);
+  fmt::print("{:<6} {:>10} {:>10} {:>9} {:>11} {:>5.1f}% {:>9} {:>9}\n", "total", t.cycles, t.compute_cycles,
+             t.stall_cycles, t.macs, 100 * t.utilization, t.dram_read, t.dram_written);
+  fmt::print("\nlatency: {} cycles = {:.2f} us at {} MHz (accelerator busy {} cycles; host firmware the rest)\n",
+             r.total_cycles, t.latency_us, in.config.clock_mhz, t.cycles);
+  fmt::print("simulated in {:.3f} s wall time\n", r.wall_seconds);
+}
+
+nlohmann::json stats_json(const SimulationInput& in, const SimulationResult& r) {
+  nlohmann::json config = nlohmann::json::object();
+  for (const auto& [key, value] : describe(in.config)) config[key] = value;
+  nlohmann::json layers = nlohmann::json::array();
+  for (std::size_t i = 0; i < r.layers.size(); ++i) {
+    const auto& l = r.layers[i];
+    layers.push_back({{"name", i < in.model.layers.size() ? in.model.layers[i].name : ""},
+                      {"cycles", l.cycles},
+                      {"compute_cycles", l.compute_cycles},
+                      {"stall_cycles", l.stall_cycles},
+                      {"ppu_cycles", l.ppu_cycles},
+                      {"dma_cycles", l.dma_cycles},
+                      {"macs", l.macs},
+                      {"pe_utilization", utilization(in, l.macs, l.cycles)},
+                      {"dram_bytes_read", l.dram_read},
+                      {"dram_bytes_written", l.dram_written},
+                      {"input_buffer", {{"reads", l.input_buffer.reads}, {"writes", l.input_buffer.writes}}},
+                      {"weight_buffer", {{"reads", l.weight_buffer.reads}, {"writes", l.weight_buffer.writes}}},
+                      {"output_buffer", {{"reads", l.output_buffer.reads}, {"writes", l.output_buffer.writes}}},
+                      {"tiles", l.tiles},
+                      {"passes", l.passes},
+                      {"tile", {l.tile_out_channels, l.tile_rows, l.tile_in_channels}}});
+  }
+  const Totals t = totals(in, r);
+  return {{"model", in.model_path.string()},
+          {"label", in.label ? nlohmann::json(*in.label) : nlohmann::json(nullptr)},
+          {"predicted", r.inference.predicted},
+          {"predicted_class", class_name(r.inference.predicted)},
+          {"logits_q", r.inference.logits},
+          {"logits", func::dequantize_logits(in.model, r.inference.logits)},
+          {"config", config},
+          {"layers", layers},
+          {"total",
+           {{"cycles", r.total_cycles},
+            {"accelerator_cycles", t.cycles},
+            {"compute_cycles", t.compute_cycles},
+            {"stall_cycles", t.stall_cycles},
+            {"macs", t.macs},
+            {"pe_utilization", t.utilization},
+            {"dram_bytes_read", t.dram_read},
+            {"dram_bytes_written", t.dram_written},
+            {"latency_us", t.latency_us}}}};
+}
+
+void write_stats_json(const std::filesystem::path& path, const SimulationInput& in, const SimulationResult& r) {
+  const std::string text = stats_json(in, r).dump(2) + "\n";
+  write_file_atomic(path, std::vector<std::uint8_t>(text.begin(), text.end()));
+}
+
+void write_stats_csv(const std::filesystem::path& path, const SimulationInput& in, const SimulationResult& r) {
+  std::string text =
+      "layer,cycles,compute_cycles,stall_cycles,ppu_cycles,dma_cycles,macs,pe_utilization,dram_bytes_read,"
+      "dram_bytes_written,input_buffer_reads,input_buffer_writes,weight_buffer_reads,weight_buffer_writes,"
+      "output_buffer_reads,output_buffer_writes\n";
+  for (std::size_t i = 0; i < r.layers.size(); ++i) {
+    const auto& l = r.layers[i];
+    text += fmt::format("{},{},{},{},{},{},{},{:.6f},{},{},{},{},{},{},{},{}\n",
+                        i < in.model.layers.size() ? in.model.layers[i].name : "", l.cycles, l.compute_cycles,
+                        l.stall_cycles, l.ppu_cycles, l.dma_cycles, l.macs, utilization(in, l.macs, l.cycles),
+                        l.dram_read, l.dram_written, l.input_buffer.reads, l.input_buffer.writes,
+                        l.weight_buffer.reads, l.weight_buffer.writes, l.output_buffer.reads, l.output_buffer.writes);
+  }
+  write_file_atomic(path, std::vector<std::uint8_t>(text.begin(), text.end()));
+}
+
+std::string check_against(const ReferenceSet& golden, const SimulationInput& in, const SimulationResult& r) {
+  const auto match = std::find_if(golden.images.begin(), golden.images.end(),
+                                  [&](const ReferenceImage& g) { return g.pixels == in.pixels; });
+  if (match == golden.images.end())
+    fail("no golden reference holds this image ({} images in the file); make one with `vgglite reference --out FILE IMAGE`",
+         golden.images.size());
+  if (match->input != r.input) return "the quantised input differs from LibTorch's";
+  if (golden.layers.size() != r.outputs.size())
+    return fmt::format("{} layers run, the reference has {}", r.outputs.size(), golden.layers.size());
+  for (std::size_t l = 0; l < golden.layers.size(); ++l) {
+    const auto& want = match->outputs[l];
+    const auto& got = r.outputs[l];
+    const auto& shape = golden.layers[l];
+    if (want.size() != got.size()) return fmt::format("layer {}: {} values, reference has {}", shape.name, got.size(), want.size());
+    const auto diff = std::mismatch(got.begin(), got.end(), want.begin());
+    if (diff.first == got.end()) continue;
+    const std::size_t at = static_cast<std::size_t>(diff.first - got.begin());
+    const std::size_t plane = static_cast<std::size_t>(shape.height) * shape.width;
+    return fmt::format("first divergence at layer {} ({}), channel {}, position y={} x={}: simulator {} LibTorch {}", l,
+                       shape.name, at / plane, (at % plane) / shape.width, at % shape.width, *diff.first, *diff.second);
+  }
+  return "";
+}
+
+}  // namespace qacc

@@ -1,0 +1,122 @@
+// sim_top: one image through the SystemC platform. Prints the prediction, top-5, a
+// per-layer table and totals; optionally writes a VCD trace, JSON/CSV statistics, and
+// checks every layer against LibTorch's golden references.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "model/io/binary.h"
+#include "model/io/error.h"
+#include "model/io/image.h"
+#include "tools/report.h"
+#include "tools/simulation.h"
+
+namespace {
+
+struct Options {
+  std::filesystem::path image = qacc::default_image_path();
+  std::filesystem::path model = qacc::default_model_path();
+  std::filesystem::path config_file;
+  std::string pe;  // RxC
+  std::string dataflow;
+  std::vector<std::string> overrides;
+  std::string trace = "none";
+  std::filesystem::path trace_file = "sim_top.vcd";
+  std::filesystem::path stats_json, stats_csv;
+  bool check = false;
+  std::filesystem::path reference = qacc::default_reference_path();
+};
+
+qacc::ArchConfig make_config(const Options& o) {
+  qacc::ArchConfig c = o.config_file.empty() ? qacc::ArchConfig{} : qacc::load_arch_config(o.config_file);
+  if (!o.pe.empty()) {
+    const auto x = o.pe.find('x');
+    if (x == std::string::npos) throw qacc::UsageError(fmt::format("--pe '{}': expected ROWSxCOLS, e.g. 16x16", o.pe));
+    qacc::apply_override(c, "pe_rows=" + o.pe.substr(0, x));
+    qacc::apply_override(c, "pe_cols=" + o.pe.substr(x + 1));
+  }
+  if (!o.dataflow.empty()) qacc::apply_override(c, "dataflow=" + o.dataflow);
+  for (const auto& s : o.overrides) qacc::apply_override(c, s);
+  qacc::validate(c);
+  return c;
+}
+
+int run(const Options& o) {
+  qacc::SimulationInput in;
+  in.config = make_config(o);
+  in.model_path = o.model;
+  in.model_file = qacc::read_file(o.model, qacc::kModelMaxBytes);
+  in.model = qacc::decode_model(in.model_file.data(), in.model_file.size(), o.model.string());
+  const qacc::Image image = qacc::load_image(o.image);
+  in.pixels = image.pixels;
+  in.label = image.label;
+  if (o.trace == "vcd") {
+    auto stem = o.trace_file;
+    if (stem.extension() == ".vcd") stem.replace_extension();
+    in.vcd = stem;
+  }
+
+  fmt::print("sim_top: {} on {}\n", o.image.string(), o.model.string());
+  fmt::print("design:");
+  for (const auto& [key, value] : qacc::describe(in.config)) fmt::print(" {}={}", key, value);
+  fmt::print("\n");
+
+  const qacc::SimulationResult r = qacc::simulate(in);
+  if (!r.ok) {
+    fmt::print(stderr, "sim_top: {}\n", r.error);
+    return 1;
+  }
+  qacc::print_report(in, r);
+  if (!in.vcd.empty()) fmt::print("VCD trace: {}.vcd\n", in.vcd.string());
+  if (!o.stats_json.empty()) {
+    qacc::write_stats_json(o.stats_json, in, r);
+    fmt::print("statistics (JSON): {}\n", o.stats_json.string());
+  }
+  if (!o.stats_csv.empty()) {
+    qacc::write_stats_csv(o.stats_csv, in, r);
+    fmt::print("statistics (CSV): {}\n", o.stats_csv.string());
+  }
+  if (o.check) {
+    const std::string diff = qacc::check_against(qacc::load_references(o.reference), in, r);
+    if (!diff.empty()) {
+      fmt::print("check against {}: MISMATCH: {}\n", o.reference.string(), diff);
+      return 1;
+    }
+    fmt::print("check against {}: input and all {} layers equal LibTorch int8, bit for bit\n", o.reference.string(),
+               r.outputs.size());
+  }
+  return 0;
+}
+
+}  // namespace
+
+int sc_main(int argc, char** argv) {
+  CLI::App app("sim_top: run one image through the SystemC/TLM-2.0 accelerator platform");
+  Options o;
+  app.add_option("--image", o.image, "3072-byte raw CHW image, 3073-byte CIFAR-10 record, PNG or JPEG")
+      ->capture_default_str();
+  app.add_option("--model", o.model, "Quantised model file (.qacm)")->capture_default_str();
+  app.add_option("--config", o.config_file, "Architecture config (YAML)");
+  app.add_option("--pe", o.pe, "PE array shape ROWSxCOLS (e.g. 16x16)");
+  app.add_option("--dataflow", o.dataflow, "ws (weight-stationary) or os (output-stationary)");
+  app.add_option("--set", o.overrides, "Override a config key: key=value (repeatable)");
+  app.add_option("--trace", o.trace, "Trace kind: vcd or none")->check(CLI::IsMember({"vcd", "none"}))->capture_default_str();
+  app.add_option("--trace-file", o.trace_file, "VCD path")->capture_default_str();
+  app.add_option("--stats-json", o.stats_json, "Write statistics as JSON");
+  app.add_option("--stats-csv", o.stats_csv, "Write per-layer statistics as CSV");
+  app.add_flag("--check", o.check, "Compare every layer with the golden references");
+  app.add_option("--reference", o.reference, "Golden reference file for --check")->capture_default_str();
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;
+  }
+  try {
+    return run(o);
+  } catch (const qacc::UsageError& e) {
+    fmt::print(stderr, "sim_top: {}\n", e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "sim_top: {}\n", e.what());
+    return 1;
+  }
+}
