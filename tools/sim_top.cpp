@@ -1,6 +1,8 @@
 // sim_top: one image through the SystemC platform. Prints the prediction, top-5, a
 // per-layer table and totals; optionally writes a VCD trace, JSON/CSV statistics, and
 // checks every layer against LibTorch's golden references.
+#include <cstdlib>
+
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
@@ -119,4 +121,10 @@ int sc_main(int argc, char** argv) {
     fmt::print(stderr, "sim_top: {}\n", e.what());
     return 1;
   }
+}
+
+// The SystemC kernel prints its banner before sc_main unless told otherwise.
+int main(int argc, char** argv) {
+  ::setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", /*overwrite=*/0);
+  return sc_core::sc_elab_and_sim(argc, argv);
 }

@@ -12,6 +12,8 @@ std::filesystem::path default_image_path() { return std::filesystem::path(QACC_S
 std::filesystem::path default_reference_path() { return std::filesystem::path(QACC_SOURCE_DIR) / "traces/golden/samples.qacr"; }
 
 SimulationResult simulate(const SimulationInput& in) {
+  // The banner and the "stopped by user" note would interleave with reports.
+  sc_core::sc_report_handler::set_actions("/OSCI/SystemC", sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
   SimulationResult r;
   Platform platform("platform", in.config, [&r](sw::Hal& hal) { r.inference = sw::run_inference(hal); });
   platform.load(in.model_file, in.pixels);

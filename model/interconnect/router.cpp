@@ -69,15 +69,18 @@ bool Router::get_direct_mem_ptr(int, tlm::tlm_generic_payload& t, tlm::tlm_dmi& 
   t.set_address(addr - r.base);
   const bool ok = out[target]->get_direct_mem_ptr(t, dmi);
   t.set_address(addr);
-  // Back into the initiator's address space, clipped to the region.
+  // Back into the initiator's address space, clipped to the region before rebasing:
+  // a target may grant up to 2^64-1, which would wrap when the base is added.
   dmi.set_start_address(dmi.get_start_address() + r.base);
-  dmi.set_end_address(std::min<sc_dt::uint64>(dmi.get_end_address() + r.base, r.base + r.size - 1));
+  dmi.set_end_address(std::min<sc_dt::uint64>(dmi.get_end_address(), r.size - 1) + r.base);
   return ok;
 }
 
 void Router::invalidate_direct_mem_ptr(int id, sc_dt::uint64 start, sc_dt::uint64 end) {
   const auto& r = map_.at(static_cast<std::size_t>(id));
-  for (unsigned i = 0; i < in.size(); ++i) in[i]->invalidate_direct_mem_ptr(start + r.base, end + r.base);
+  // Clipped as in get_direct_mem_ptr: "everything" ends at 2^64-1.
+  const sc_dt::uint64 last = std::min<sc_dt::uint64>(end, r.size - 1);
+  for (unsigned i = 0; i < in.size(); ++i) in[i]->invalidate_direct_mem_ptr(start + r.base, last + r.base);
 }
 
 }  // namespace qacc

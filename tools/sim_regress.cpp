@@ -1,0 +1,280 @@
+// sim_regress: runs N CIFAR-10 test images through the SystemC platform and compares
+// the logits (and with --layers every layer) with LibTorch's int8 engine. SystemC
+// elaborates once per process, so each image is simulated in a forked child; -j
+// children run at once. The parent computes the LibTorch references in batches before
+// forking and never starts SystemC itself.
+#include <poll.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstring>
+#include <thread>
+
+#include <cstdlib>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "model/io/binary.h"
+#include "model/io/error.h"
+#include "tools/simulation.h"
+#include "train/quantize.h"
+
+namespace {
+
+struct Options {
+  std::filesystem::path data = qacc::default_cifar_dir();
+  std::filesystem::path model = qacc::default_model_path();
+  std::filesystem::path config_file;
+  std::vector<std::string> overrides;
+  int64_t first = 0, count = 100;
+  int jobs = 0;
+  bool layers = false;
+};
+
+// What a child sends back: status, prediction, then every layer's result (all layers
+// with --layers, else the logits only).
+std::vector<std::uint8_t> encode_result(const qacc::SimulationResult& r, bool all_layers) {
+  qacc::ByteWriter out;
+  out.u32(r.ok ? 0 : 1);
+  if (!r.ok) {
+    out.u32(static_cast<std::uint32_t>(r.error.size()));
+    out.raw(r.error.data(), r.error.size());
+    return out.bytes();
+  }
+  out.u32(static_cast<std::uint32_t>(r.inference.predicted));
+  const std::size_t first = all_layers ? 0 : r.outputs.size() - 1;
+  out.u32(static_cast<std::uint32_t>(r.outputs.size() - first));
+  for (std::size_t l = first; l < r.outputs.size(); ++l) {
+    out.u32(static_cast<std::uint32_t>(r.outputs[l].size()));
+    out.raw(r.outputs[l].data(), r.outputs[l].size());
+  }
+  return out.bytes();
+}
+
+struct ChildResult {
+  bool ok = false;
+  std::string error;
+  int predicted = -1;
+  std::vector<std::vector<std::uint8_t>> outputs;
+};
+
+ChildResult decode_result(const std::vector<std::uint8_t>& bytes) {
+  qacc::ByteReader in(bytes.data(), bytes.size(), "simulation result");
+  ChildResult c;
+  if (in.u32() != 0) {
+    const auto n = in.u32();
+    const auto* p = in.take(n);
+    c.error.assign(reinterpret_cast<const char*>(p), n);
+    return c;
+  }
+  c.ok = true;
+  c.predicted = static_cast<int>(in.u32());
+  const auto layers = in.u32();
+  for (std::uint32_t l = 0; l < layers; ++l) {
+    const auto n = in.u32();
+    const auto* p = in.take(n);
+    c.outputs.emplace_back(p, p + n);
+  }
+  return c;
+}
+
+void write_all(int fd, const std::vector<std::uint8_t>& bytes) {
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n <= 0) _exit(3);
+    done += static_cast<std::size_t>(n);
+  }
+}
+
+struct Running {
+  pid_t pid;
+  int fd;
+  std::size_t image;
+  std::vector<std::uint8_t> bytes;
+};
+
+int run(const Options& o) {
+  qacc::ArchConfig config = o.config_file.empty() ? qacc::ArchConfig{} : qacc::load_arch_config(o.config_file);
+  for (const auto& s : o.overrides) qacc::apply_override(config, s);
+  qacc::validate(config);
+  if (o.count <= 0 || o.first < 0) throw qacc::UsageError("--count must be positive and --first not negative");
+
+  qacc::SimulationInput base;
+  base.config = config;
+  base.model_path = o.model;
+  base.model_file = qacc::read_file(o.model, qacc::kModelMaxBytes);
+  base.model = qacc::decode_model(base.model_file.data(), base.model_file.size(), o.model.string());
+  const qacc::CifarSet test = qacc::load_cifar(o.data, qacc::CifarSplit::kTest, static_cast<std::size_t>(o.first + o.count));
+  if (static_cast<int64_t>(test.size()) < o.first + o.count)
+    throw qacc::UsageError(fmt::format("--first {} --count {} goes beyond the {} test images", o.first, o.count, test.size()));
+  const auto n = static_cast<std::size_t>(o.count);
+
+  // LibTorch int8 references, every layer, in batches.
+  const auto t0 = std::chrono::steady_clock::now();
+  torch::set_num_threads(1);
+  const qacc::QuantizedVggLite torch_model(base.model);
+  std::vector<std::vector<std::vector<std::uint8_t>>> reference(n);
+  constexpr std::size_t kBatch = 250;
+  for (std::size_t b = 0; b < n; b += kBatch) {
+    const std::size_t m = std::min(kBatch, n - b);
+    auto pixels = torch::from_blob(const_cast<std::uint8_t*>(test.image(static_cast<std::size_t>(o.first) + b)),
+                                   {static_cast<int64_t>(m), 3, 32, 32}, torch::kUInt8);
+    const auto outs = torch_model.forward_layers(pixels);
+    for (std::size_t l = 1; l < outs.size(); ++l) {
+      if (!o.layers && l + 1 < outs.size()) continue;
+      const auto q = outs[l].int_repr().contiguous();
+      const std::size_t per = static_cast<std::size_t>(q.numel()) / m;
+      for (std::size_t i = 0; i < m; ++i)
+        reference[b + i].emplace_back(q.data_ptr<std::uint8_t>() + i * per, q.data_ptr<std::uint8_t>() + (i + 1) * per);
+    }
+  }
+  const double reference_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+
+  const int jobs = o.jobs > 0 ? o.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  fmt::print("sim_regress: {} test images from {} (first {}), {} workers, {} check, model {}\n", n, o.data.string(),
+             o.first, jobs, o.layers ? "every layer" : "logits", o.model.string());
+  std::vector<ChildResult> results(n);
+  std::vector<Running> running;
+  std::size_t next = 0, done = 0;
+  const auto t1 = std::chrono::steady_clock::now();
+  while (done < n) {
+    while (next < n && static_cast<int>(running.size()) < jobs) {
+      int fds[2];
+      if (::pipe(fds) != 0) qacc::fail("pipe failed: {}", std::strerror(errno));
+      std::fflush(stdout);
+      const pid_t pid = ::fork();
+      if (pid < 0) qacc::fail("fork failed: {}", std::strerror(errno));
+      if (pid == 0) {
+        ::close(fds[0]);
+        qacc::SimulationInput in = base;
+        const std::size_t idx = static_cast<std::size_t>(o.first) + next;
+        in.pixels.assign(test.image(idx), test.image(idx) + qacc::kCifarImageBytes);
+        in.label = test.labels[idx];
+        qacc::SimulationResult r;
+        try {
+          r = qacc::simulate(in);
+        } catch (const std::exception& e) {
+          r.ok = false;
+          r.error = e.what();
+        }
+        write_all(fds[1], encode_result(r, o.layers));
+        ::close(fds[1]);
+        _exit(0);
+      }
+      ::close(fds[1]);
+      running.push_back({pid, fds[0], next, {}});
+      ++next;
+    }
+    std::vector<pollfd> polls;
+    for (const auto& r : running) polls.push_back({r.fd, POLLIN, 0});
+    if (::poll(polls.data(), polls.size(), -1) < 0 && errno != EINTR) qacc::fail("poll failed: {}", std::strerror(errno));
+    for (std::size_t i = 0; i < running.size();) {
+      if ((polls[i].revents & (POLLIN | POLLHUP | POLLERR)) == 0) {
+        ++i;
+        continue;
+      }
+      std::uint8_t buffer[65536];
+      const ssize_t got = ::read(running[i].fd, buffer, sizeof buffer);
+      if (got > 0) {
+        running[i].bytes.insert(running[i].bytes.end(), buffer, buffer + got);
+        ++i;
+        continue;
+      }
+      ::close(running[i].fd);
+      int status = 0;
+      ::waitpid(running[i].pid, &status, 0);
+      ChildResult& c = results[running[i].image];
+      if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || running[i].bytes.empty())
+        c.error = fmt::format("simulation process died (status {})", status);
+      else
+        c = decode_result(running[i].bytes);
+      running.erase(running.begin() + static_cast<std::ptrdiff_t>(i));
+      polls.erase(polls.begin() + static_cast<std::ptrdiff_t>(i));
+      ++done;
+      if (done % 100 == 0 || done == n) {
+        const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
+        fmt::print(stderr, "  {}/{} images, {:.1f} images/s\n", done, n, static_cast<double>(done) / s);
+      }
+    }
+  }
+  const double sim_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
+
+  std::size_t failed = 0, logit_mismatch = 0, layer_mismatch = 0, sim_correct = 0, torch_correct = 0;
+  std::string first_problem;
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::size_t idx = static_cast<std::size_t>(o.first) + i;
+    const int label = test.labels[idx];
+    const auto& ref = reference[i];
+    const auto& last = ref.back();
+    const int torch_pred = static_cast<int>(std::max_element(last.begin(), last.end()) - last.begin());
+    torch_correct += torch_pred == label ? 1 : 0;
+    const ChildResult& c = results[i];
+    if (!c.ok) {
+      ++failed;
+      if (first_problem.empty()) first_problem = fmt::format("test image {}: {}", idx, c.error);
+      continue;
+    }
+    sim_correct += c.predicted == label ? 1 : 0;
+    if (c.outputs.back() != last) {
+      ++logit_mismatch;
+      if (first_problem.empty()) first_problem = fmt::format("test image {}: logits differ", idx);
+    }
+    if (o.layers)
+      for (std::size_t l = 0; l + 1 < ref.size(); ++l)
+        if (c.outputs[l] != ref[l]) {
+          ++layer_mismatch;
+          if (first_problem.empty()) first_problem = fmt::format("test image {}: layer {} differs", idx, base.model.layers[l].name);
+          break;
+        }
+  }
+  const auto pct = [n](std::size_t k) { return 100.0 * static_cast<double>(k) / static_cast<double>(n); };
+  fmt::print("images: {}\nsimulation failures: {}\nmismatching logits: {}\n", n, failed, logit_mismatch);
+  if (o.layers) fmt::print("images with a mismatching layer: {}\n", layer_mismatch);
+  fmt::print("top-1 simulator: {:.2f}% ({})\ntop-1 LibTorch int8: {:.2f}% ({})\n", pct(sim_correct), sim_correct,
+             pct(torch_correct), torch_correct);
+  fmt::print("time: LibTorch references {:.1f} s, simulation {:.1f} s ({:.1f} images/s)\n", reference_seconds,
+             sim_seconds, static_cast<double>(n) / sim_seconds);
+  if (!first_problem.empty()) fmt::print("first problem: {}\n", first_problem);
+  return failed + logit_mismatch + layer_mismatch == 0 ? 0 : 1;
+}
+
+}  // namespace
+
+int sc_main(int argc, char** argv) {
+  CLI::App app("sim_regress: CIFAR-10 test images through the platform, checked against LibTorch int8");
+  Options o;
+  app.add_option("--data", o.data, "CIFAR-10 binary folder")->capture_default_str();
+  app.add_option("--model", o.model, "Quantised model file (.qacm)")->capture_default_str();
+  app.add_option("--config", o.config_file, "Architecture config (YAML)");
+  app.add_option("--set", o.overrides, "Override a config key: key=value (repeatable)");
+  app.add_option("--first", o.first, "First test image")->capture_default_str();
+  app.add_option("-n,--count", o.count, "Number of test images")->capture_default_str();
+  app.add_option("-j,--jobs", o.jobs, "Simulations at once (0: one per core)");
+  app.add_flag("--layers", o.layers, "Compare every layer, not only the logits");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;
+  }
+  try {
+    return run(o);
+  } catch (const qacc::UsageError& e) {
+    fmt::print(stderr, "sim_regress: {}\n", e.what());
+    return 2;
+  } catch (const c10::Error& e) {
+    fmt::print(stderr, "sim_regress: LibTorch: {}\n", e.what_without_backtrace());
+    return 1;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "sim_regress: {}\n", e.what());
+    return 1;
+  }
+}
+
+// The SystemC kernel prints its banner before sc_main unless told otherwise.
+int main(int argc, char** argv) {
+  ::setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", /*overwrite=*/0);
+  return sc_core::sc_elab_and_sim(argc, argv);
+}
