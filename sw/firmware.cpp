@@ -25,7 +25,6 @@ const char* error_name(std::uint32_t code) {
     case ErrorCode::kDmaBusError: return "DMA bus error";
     case ErrorCode::kBadDescriptor: return "bad layer descriptor";
     case ErrorCode::kBufferOverflow: return "tile overflows an on-chip buffer";
-    case ErrorCode::kStartWhileBusy: return "start while busy";
   }
   return "unknown error";
 }
@@ -116,6 +115,11 @@ InferenceResult run_inference(Hal& hal) {
   std::uint64_t in_addr = result.input_addr;
   for (std::size_t i = 0; i < model.layers.size(); ++i) {
     const QuantLayer& l = model.layers[i];
+    // The accelerator computes stride-1 "same" convolutions only.
+    if (l.type == LayerType::kConv2d && (l.stride != 1 || l.padding != l.kernel / 2))
+      throw FirmwareError(fmt::format("layer {} ({}): kernel {} with padding {} and stride {} is not supported "
+                                      "(the accelerator does stride 1, padding kernel/2)",
+                                      i, l.name, l.kernel, l.padding, l.stride));
     LayerDescriptor d;
     d.index = static_cast<std::uint32_t>(i);
     d.type = static_cast<std::uint32_t>(l.type);

@@ -75,6 +75,7 @@ struct Commands {
   qacc::ReferenceOptions reference;
   qacc::SamplesOptions samples;
   qacc::ClassifyOptions classify;
+  std::filesystem::path plot_csv, plot_png;
   std::filesystem::path inspect_model;
   bool inspect_json = false;
 };
@@ -106,6 +107,11 @@ void add_tools(CLI::App& app, Commands& c) {
   quantize->add_option("--calib-images", c.quantize.calibration_images, "Training images to calibrate on")
       ->capture_default_str();
   quantize->add_option("--threads", c.quantize.threads, "Torch threads (0: all cores)");
+  quantize->add_option("--save-float", c.quantize.save_float, "Also write the float model alone (from a checkpoint)");
+
+  auto* plot = app.add_subcommand("plot", "Draw loss and accuracy per epoch from a train_log.csv (gnuplot)");
+  plot->add_option("csv", c.plot_csv, "train_log.csv")->required()->check(CLI::ExistingFile);
+  plot->add_option("png", c.plot_png, "PNG to write")->required();
 
   auto* reference = app.add_subcommand("reference", "Write every layer's LibTorch int8 output for given images");
   c.reference.data_dir = data;
@@ -161,6 +167,7 @@ int main(int argc, char** argv) {
     if (app.get_subcommand("quantize")->parsed()) qacc::run_quantize(commands.quantize);
     if (app.get_subcommand("reference")->parsed()) qacc::run_reference(commands.reference);
     if (app.get_subcommand("samples")->parsed()) qacc::run_samples(commands.samples);
+    if (app.get_subcommand("plot")->parsed()) qacc::plot_training_curves(commands.plot_csv, commands.plot_png);
     if (app.get_subcommand("classify")->parsed() && !qacc::run_classify(commands.classify)) return 1;
     if (app.get_subcommand("inspect")->parsed()) qacc::run_inspect(commands.inspect_model, commands.inspect_json);
   } catch (const qacc::UsageError& e) {

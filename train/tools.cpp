@@ -75,6 +75,10 @@ void run_quantize(const QuantizeOptions& o) {
   set_threads(o.threads);
   if (o.calibration_images <= 0) throw UsageError("--calib-images must be positive");
   VggLite model = load_float_model(o.float_model);
+  if (!o.save_float.empty()) {
+    save_float_model(model, o.save_float);
+    fmt::print("wrote float model {}\n", o.save_float.string());
+  }
   const FusedVggLite fused(model);
   const TensorSet calib =
       to_tensors(load_cifar(o.data_dir, CifarSplit::kTrain, static_cast<std::size_t>(o.calibration_images)));

@@ -23,6 +23,7 @@ void run_eval(const EvalOptions& options);
 
 struct QuantizeOptions {
   std::filesystem::path float_model, out, data_dir;
+  std::filesystem::path save_float;  // also write the float model alone (e.g. from a checkpoint)
   int64_t calibration_images = 2048;
   int threads = 0;
 };

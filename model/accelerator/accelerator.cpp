@@ -104,7 +104,9 @@ void Accelerator::b_transport(tlm::tlm_generic_payload& t, sc_core::sc_time& del
     return;
   }
   std::memcpy(&value, t.get_data_ptr(), 4);
-  if (reg == regs::kCtrl && (value & regs::kCtrlStart) != 0 && busy.read()) {
+  // The bank's STATUS changes at once; the busy signal only one delta later.
+  const bool start = reg == regs::kCtrl && (value & regs::kCtrlStart) != 0;
+  if (start && (bank_.get(regs::kStatus) & regs::kStatusBusy) != 0) {
     t.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);
     return;
   }
@@ -118,8 +120,10 @@ void Accelerator::b_transport(tlm::tlm_generic_payload& t, sc_core::sc_time& del
     case RegisterBank::Result::kOk:
       break;
   }
-  if (reg == regs::kCtrl && (value & regs::kCtrlStart) != 0) {
-    bank_.set(regs::kCtrl, 0);  // START reads back as 0
+  if (reg == regs::kCtrl) bank_.set(regs::kCtrl, 0);  // CTRL holds no state: START reads back as 0
+  if (start) {
+    // The descriptor is latched here, so firmware may program the next layer at once.
+    latched_ = latch_descriptor();
     bank_.set(regs::kStatus, regs::kStatusBusy);
     busy.write(true);
     start_.notify(delay);
@@ -171,7 +175,7 @@ void Accelerator::controller() {
   const sc_core::sc_time cycle(config_.cycle_ns(), sc_core::SC_NS);
   for (;;) {
     sc_core::wait(start_);
-    const LayerDescriptor d = latch_descriptor();
+    const LayerDescriptor d = latched_;
     layer.write(d.index);
     LayerStats s;
     s.index = d.index;
@@ -229,9 +233,11 @@ void Accelerator::run_layer(const LayerDescriptor& d, LayerStats& s) {
   const sc_core::sc_time cycle(config_.cycle_ns(), sc_core::SC_NS);
   if (!descriptor_problem(d).empty()) throw Fault{regs::ErrorCode::kBadDescriptor, 0};
   const BufferNeeds needs = buffer_needs(d);
-  if (!fits(needs, input_buffer.size(), weight_buffer.size(), output_buffer.size()))
-    throw Fault{regs::ErrorCode::kBufferOverflow,
-                std::max({2 * needs.input_half, 2 * needs.weight_half, needs.output})};
+  // Rejected before any transfer; ERROR_ADDR holds the bytes the first buffer that
+  // overflows would need.
+  if (2 * needs.input_half > input_buffer.size()) throw Fault{regs::ErrorCode::kBufferOverflow, 2 * needs.input_half};
+  if (2 * needs.weight_half > weight_buffer.size()) throw Fault{regs::ErrorCode::kBufferOverflow, 2 * needs.weight_half};
+  if (needs.output > output_buffer.size()) throw Fault{regs::ErrorCode::kBufferOverflow, needs.output};
 
   const std::uint32_t pad = d.padding(), k2 = d.kernel * d.kernel;
   const std::uint64_t plane = std::uint64_t{d.in_height} * d.in_width;

@@ -78,6 +78,7 @@ class Accelerator : public sc_core::sc_module {
   const ArchConfig& config_;
   RegisterBank bank_;
   sc_core::sc_event start_;
+  LayerDescriptor latched_;
   std::vector<LayerStats> layer_stats_;
 };
 

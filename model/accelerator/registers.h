@@ -10,12 +10,14 @@ namespace qacc::regs {
 enum : std::uint32_t {
   kId = 0x000,          // RO  kIdValue
   kVersion = 0x004,     // RO  kVersionValue
-  kCtrl = 0x008,        // RW  kCtrlStart (write 1 starts a layer; reads 0)
+  kCtrl = 0x008,        // WO-like: kCtrlStart (write 1 starts a layer; always reads 0);
+                        // START while busy is refused with TLM_COMMAND_ERROR_RESPONSE
   kStatus = 0x00C,      // RO  kStatusBusy | kStatusDone | kStatusError
   kIrqStatus = 0x010,   // W1C kIrqDone | kIrqError
   kIrqEnable = 0x014,   // RW  kIrqDone | kIrqError
   kErrorCode = 0x018,   // RO  ErrorCode of the last failed layer
-  kErrorAddr = 0x01C,   // RO  DRAM address or buffer offset that failed
+  kErrorAddr = 0x01C,   // RO  kDmaBusError: DRAM address; kBufferOverflow: bytes needed
+                        //     (plan rejected) or end offset of the refused SRAM access
   kCycles = 0x020,      // RO  cycles the last layer took (saturates at 2^32-1)
 
   // Hardware parameters, so firmware can plan tiles without a copy of the config.
@@ -25,7 +27,8 @@ enum : std::uint32_t {
   kWeightBufBytes = 0x03C,  // RO
   kOutputBufBytes = 0x040,  // RO
 
-  // Layer descriptor (RW), latched when kCtrlStart is written.
+  // Layer descriptor (RW), latched when kCtrlStart is written: the next layer may be
+  // programmed while one runs.
   kLayerIndex = 0x080,   // for traces and statistics
   kLayerType = 0x084,    // LayerType: 1 conv2d, 2 dense
   kLayerFlags = 0x088,   // kFlagRelu | kFlagMaxPool
@@ -64,8 +67,7 @@ enum class ErrorCode : std::uint32_t {
   kNone = 0,
   kDmaBusError = 1,      // a DMA burst got a TLM error response (kErrorAddr: DRAM address)
   kBadDescriptor = 2,    // inconsistent layer descriptor
-  kBufferOverflow = 3,   // a tile does not fit its on-chip buffer (kErrorAddr: bytes needed)
-  kStartWhileBusy = 4,
+  kBufferOverflow = 3,   // a tile does not fit its on-chip buffer
 };
 
 }  // namespace qacc::regs

@@ -49,7 +49,14 @@ void DmaEngine::run() {
   }
 }
 
-std::uint64_t DmaEngine::transfer(const DmaRequest& r) {
+std::uint64_t DmaEngine::transfer(const DmaRequest& request) {
+  // Rows contiguous on both sides are one row: bursts then span row boundaries (a
+  // dense layer's input chunk is c_n rows of one byte each).
+  DmaRequest r = request;
+  if (r.rows > 1 && r.dram_stride == r.row_bytes && r.local_stride() == r.row_bytes) {
+    r.row_bytes *= r.rows;
+    r.rows = 1;
+  }
   const sc_core::sc_time cycle(config_.cycle_ns(), sc_core::SC_NS);
   const bool to_sram = r.direction == DmaRequest::Direction::kDramToSram;
   std::uint8_t* local = nullptr;

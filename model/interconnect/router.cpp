@@ -69,6 +69,7 @@ bool Router::get_direct_mem_ptr(int, tlm::tlm_generic_payload& t, tlm::tlm_dmi& 
   t.set_address(addr - r.base);
   const bool ok = out[target]->get_direct_mem_ptr(t, dmi);
   t.set_address(addr);
+  if (!ok) return false;
   // Back into the initiator's address space, clipped to the region before rebasing:
   // a target may grant up to 2^64-1, which would wrap when the base is added.
   dmi.set_start_address(dmi.get_start_address() + r.base);
