@@ -86,32 +86,44 @@ std::uint64_t watchdog_cycles(const LayerDescriptor& d, const HardwareInfo& hw) 
   return 64 * (d.macs() / array + estimated_dram_bytes(d)) + 1'000'000;
 }
 
-InferenceResult run_inference(Hal& hal) {
+Firmware::Firmware(Hal& hal) : hal_(hal) {
   if (hal.read32(mm::kBootInfo + mm::kBootMagic) != mm::kBootMagicValue)
     throw FirmwareError("no boot information in DRAM (bad magic)");
-  const std::uint64_t model_addr = hal.read32(mm::kBootInfo + mm::kBootModelAddr);
+  model_addr_ = hal.read32(mm::kBootInfo + mm::kBootModelAddr);
   const std::uint32_t model_bytes = hal.read32(mm::kBootInfo + mm::kBootModelBytes);
-  const std::uint64_t image_addr = hal.read32(mm::kBootInfo + mm::kBootImageAddr);
-  const std::uint32_t image_bytes = hal.read32(mm::kBootInfo + mm::kBootImageBytes);
-  DramHeap heap(hal.read32(mm::kBootInfo + mm::kBootHeapAddr), hal.read32(mm::kBootInfo + mm::kBootHeapBytes));
+  image_addr_ = hal.read32(mm::kBootInfo + mm::kBootImageAddr);
+  image_bytes_ = hal.read32(mm::kBootInfo + mm::kBootImageBytes);
+  image_count_ = hal.read32(mm::kBootInfo + mm::kBootImageCount);
+  heap_addr_ = hal.read32(mm::kBootInfo + mm::kBootHeapAddr);
+  heap_bytes_ = hal.read32(mm::kBootInfo + mm::kBootHeapBytes);
 
   if (reg(hal, kId) != kIdValue) throw FirmwareError("no accelerator at its address (bad ID register)");
-  const HardwareInfo hw{reg(hal, kPeRows), reg(hal, kPeCols), reg(hal, kInputBufBytes), reg(hal, kWeightBufBytes),
-                        reg(hal, kOutputBufBytes)};
-  const QuantModel model = read_model(hal, model_addr, model_bytes);
+  hw_ = {reg(hal, kPeRows), reg(hal, kPeCols), reg(hal, kInputBufBytes), reg(hal, kWeightBufBytes),
+         reg(hal, kOutputBufBytes)};
+  model_ = read_model(hal, model_addr_, model_bytes);
+  const std::size_t pixels = static_cast<std::size_t>(model_.input_channels) * model_.input_height * model_.input_width;
+  if (image_bytes_ != pixels)
+    throw FirmwareError(fmt::format("images of {} bytes, the model expects {}", image_bytes_, pixels));
+  set_reg(hal, kIrqEnable, kIrqDone | kIrqError);
+}
+
+InferenceResult Firmware::infer(std::size_t index) {
+  Hal& hal = hal_;
+  const QuantModel& model = model_;
+  const HardwareInfo& hw = hw_;
+  if (index >= image_count_) throw FirmwareError(fmt::format("image {} of {}", index, image_count_));
+  // Every inference reuses the same activation buffers.
+  DramHeap heap(heap_addr_, heap_bytes_);
+  const std::uint64_t model_addr = model_addr_;
 
   // The host's one piece of arithmetic: quantising the input image.
-  const std::size_t pixels = static_cast<std::size_t>(model.input_channels) * model.input_height * model.input_width;
-  if (image_bytes != pixels)
-    throw FirmwareError(fmt::format("image of {} bytes, the model expects {}", image_bytes, pixels));
-  std::vector<std::uint8_t> image(pixels);
-  hal.read(image_addr, image.data(), image.size());
+  std::vector<std::uint8_t> image(image_bytes_);
+  hal.read(image_addr_ + index * image_bytes_, image.data(), image.size());
   const std::vector<std::uint8_t> input = func::quantize_input(model, image.data());
   InferenceResult result;
   result.input_addr = heap.allocate(input.size());
   hal.write(result.input_addr, input.data(), input.size());
 
-  set_reg(hal, kIrqEnable, kIrqDone | kIrqError);
   std::uint64_t in_addr = result.input_addr;
   for (std::size_t i = 0; i < model.layers.size(); ++i) {
     const QuantLayer& l = model.layers[i];
@@ -165,5 +177,7 @@ InferenceResult run_inference(Hal& hal) {
   result.predicted = static_cast<int>(std::max_element(result.logits.begin(), result.logits.end()) - result.logits.begin());
   return result;
 }
+
+InferenceResult run_inference(Hal& hal) { return Firmware(hal).infer(0); }
 
 }  // namespace qacc::sw

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "model/accelerator/layer_descriptor.h"
+#include "model/io/model_file.h"
 #include "sw/hal.h"
 #include "sw/tiling.h"
 
@@ -38,7 +39,25 @@ struct InferenceResult {
 // the array size plus its DRAM traffic at one byte per cycle, plus a constant.
 std::uint64_t watchdog_cycles(const LayerDescriptor& d, const HardwareInfo& hw);
 
-// Throws FirmwareError (naming the layer) or BusError.
+// Boots once (boot information, accelerator ID and parameters, the model's header
+// and layer table), then runs any of the images the loader placed. Throws
+// FirmwareError (naming the layer) or BusError.
+class Firmware {
+ public:
+  explicit Firmware(Hal& hal);
+  std::size_t image_count() const { return image_count_; }
+  const QuantModel& model() const { return model_; }
+  InferenceResult infer(std::size_t image);
+
+ private:
+  Hal& hal_;
+  HardwareInfo hw_;
+  QuantModel model_;
+  std::uint64_t model_addr_ = 0, image_addr_ = 0, heap_addr_ = 0, heap_bytes_ = 0;
+  std::uint32_t image_bytes_ = 0, image_count_ = 0;
+};
+
+// Boots and runs the first image.
 InferenceResult run_inference(Hal& hal);
 
 }  // namespace qacc::sw

@@ -27,7 +27,7 @@ std::string kib(std::uint64_t bytes) { return fmt::format("{:.1f}", static_cast<
 
 }  // namespace
 
-Totals totals(const SimulationInput& in, const SimulationResult& r) {
+Totals totals(const SimulationInput& in, std::size_t /*image*/, const ImageResult& r) {
   Totals t;
   for (const auto& l : r.layers) {
     t.cycles += l.cycles;
@@ -38,20 +38,20 @@ Totals totals(const SimulationInput& in, const SimulationResult& r) {
     t.dram_written += l.dram_written;
   }
   t.utilization = utilization(in, t.macs, t.cycles);
-  t.latency_us = static_cast<double>(r.total_cycles) * in.config.cycle_ns() / 1000.0;
+  t.latency_us = static_cast<double>(r.cycles) * in.config.cycle_ns() / 1000.0;
   return t;
 }
 
-void print_report(const SimulationInput& in, const SimulationResult& r) {
+void print_report(const SimulationInput& in, std::size_t image, const ImageResult& r) {
   const auto logits = func::dequantize_logits(in.model, r.inference.logits);
   std::vector<int> order(logits.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int>(i);
   std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
     return logits[static_cast<std::size_t>(a)] > logits[static_cast<std::size_t>(b)];
   });
+  const auto& label = in.images.at(image).label;
   fmt::print("prediction: {}", class_name(r.inference.predicted));
-  if (in.label)
-    fmt::print(" (label {}: {})", class_name(*in.label), *in.label == r.inference.predicted ? "correct" : "WRONG");
+  if (label) fmt::print(" (label {}: {})", class_name(*label), *label == r.inference.predicted ? "correct" : "WRONG");
   fmt::print("\ntop-5:");
   for (std::size_t i = 0; i < std::min<std::size_t>(5, order.size()); ++i)
     fmt::print("  {} {:.4f}", class_name(order[i]), logits[static_cast<std::size_t>(order[i])]);
@@ -70,15 +70,14 @@ void print_report(const SimulationInput& in, const SimulationResult& r) {
                kib(l.output_buffer.reads) + "/" + kib(l.output_buffer.writes),
                fmt::format("{}/{}/{}", l.tile_out_channels, l.tile_rows, l.tile_in_channels));
   }
-  const Totals t = totals(in, r);
+  const Totals t = totals(in, image, r);
   fmt::print("{:<6} {:>10} {:>10} {:>9} {:>11} {:>5.1f}% {:>9} {:>9}\n", "total", t.cycles, t.compute_cycles,
              t.stall_cycles, t.macs, 100 * t.utilization, t.dram_read, t.dram_written);
   fmt::print("\nlatency: {} cycles = {:.2f} us at {} MHz (accelerator busy {} cycles; host firmware the rest)\n",
-             r.total_cycles, t.latency_us, in.config.clock_mhz, t.cycles);
-  fmt::print("simulated in {:.3f} s wall time\n", r.wall_seconds);
+             r.cycles, t.latency_us, in.config.clock_mhz, t.cycles);
 }
 
-nlohmann::json stats_json(const SimulationInput& in, const SimulationResult& r) {
+nlohmann::json stats_json(const SimulationInput& in, std::size_t image, const ImageResult& r) {
   nlohmann::json config = nlohmann::json::object();
   for (const auto& [key, value] : describe(in.config)) config[key] = value;
   nlohmann::json layers = nlohmann::json::array();
@@ -101,9 +100,10 @@ nlohmann::json stats_json(const SimulationInput& in, const SimulationResult& r) 
                       {"passes", l.passes},
                       {"tile", {l.tile_out_channels, l.tile_rows, l.tile_in_channels}}});
   }
-  const Totals t = totals(in, r);
+  const Totals t = totals(in, image, r);
+  const auto& label = in.images.at(image).label;
   return {{"model", in.model_path.string()},
-          {"label", in.label ? nlohmann::json(*in.label) : nlohmann::json(nullptr)},
+          {"label", label ? nlohmann::json(*label) : nlohmann::json(nullptr)},
           {"predicted", r.inference.predicted},
           {"predicted_class", class_name(r.inference.predicted)},
           {"logits_q", r.inference.logits},
@@ -111,7 +111,7 @@ nlohmann::json stats_json(const SimulationInput& in, const SimulationResult& r) 
           {"config", config},
           {"layers", layers},
           {"total",
-           {{"cycles", r.total_cycles},
+           {{"cycles", r.cycles},
             {"accelerator_cycles", t.cycles},
             {"compute_cycles", t.compute_cycles},
             {"stall_cycles", t.stall_cycles},
@@ -122,12 +122,12 @@ nlohmann::json stats_json(const SimulationInput& in, const SimulationResult& r) 
             {"latency_us", t.latency_us}}}};
 }
 
-void write_stats_json(const std::filesystem::path& path, const SimulationInput& in, const SimulationResult& r) {
-  const std::string text = stats_json(in, r).dump(2) + "\n";
+void write_stats_json(const std::filesystem::path& path, const SimulationInput& in, std::size_t image, const ImageResult& r) {
+  const std::string text = stats_json(in, image, r).dump(2) + "\n";
   write_file_atomic(path, std::vector<std::uint8_t>(text.begin(), text.end()));
 }
 
-void write_stats_csv(const std::filesystem::path& path, const SimulationInput& in, const SimulationResult& r) {
+void write_stats_csv(const std::filesystem::path& path, const SimulationInput& in, std::size_t /*image*/, const ImageResult& r) {
   std::string text =
       "layer,cycles,compute_cycles,stall_cycles,ppu_cycles,dma_cycles,macs,pe_utilization,dram_bytes_read,"
       "dram_bytes_written,input_buffer_reads,input_buffer_writes,weight_buffer_reads,weight_buffer_writes,"
@@ -143,9 +143,9 @@ void write_stats_csv(const std::filesystem::path& path, const SimulationInput& i
   write_file_atomic(path, std::vector<std::uint8_t>(text.begin(), text.end()));
 }
 
-std::string check_against(const ReferenceSet& golden, const SimulationInput& in, const SimulationResult& r) {
+std::string check_against(const ReferenceSet& golden, const SimImage& image, const ImageResult& r) {
   const auto match = std::find_if(golden.images.begin(), golden.images.end(),
-                                  [&](const ReferenceImage& g) { return g.pixels == in.pixels; });
+                                  [&](const ReferenceImage& g) { return g.pixels == image.pixels; });
   if (match == golden.images.end())
     fail("no golden reference holds this image ({} images in the file); make one with `vgglite reference --out FILE IMAGE`",
          golden.images.size());

@@ -14,20 +14,20 @@ namespace qacc {
 struct Totals {
   std::uint64_t cycles = 0, compute_cycles = 0, stall_cycles = 0, macs = 0, dram_read = 0, dram_written = 0;
   double utilization = 0;  // MACs / (PEs x accelerator cycles)
-  double latency_us = 0;   // total simulated time at the clock
+  double latency_us = 0;   // the image's simulated time at the clock
 };
 
-Totals totals(const SimulationInput& in, const SimulationResult& r);
+Totals totals(const SimulationInput& in, std::size_t image, const ImageResult& r);
 
-void print_report(const SimulationInput& in, const SimulationResult& r);
-nlohmann::json stats_json(const SimulationInput& in, const SimulationResult& r);
-void write_stats_json(const std::filesystem::path& path, const SimulationInput& in, const SimulationResult& r);
-void write_stats_csv(const std::filesystem::path& path, const SimulationInput& in, const SimulationResult& r);
+void print_report(const SimulationInput& in, std::size_t image, const ImageResult& r);
+nlohmann::json stats_json(const SimulationInput& in, std::size_t image, const ImageResult& r);
+void write_stats_json(const std::filesystem::path& path, const SimulationInput& in, std::size_t image, const ImageResult& r);
+void write_stats_csv(const std::filesystem::path& path, const SimulationInput& in, std::size_t image, const ImageResult& r);
 
 // Compares the quantised input and every layer's result with the reference image
 // whose pixels equal the input's. Returns "" when all agree, else where they first
 // differ (layer, channel, position). Throws qacc::Error when no reference image has
 // these pixels.
-std::string check_against(const ReferenceSet& golden, const SimulationInput& in, const SimulationResult& r);
+std::string check_against(const ReferenceSet& golden, const SimImage& image, const ImageResult& r);
 
 }  // namespace qacc

@@ -1,8 +1,9 @@
 // sim_regress: runs N CIFAR-10 test images through the SystemC platform and compares
 // the logits (and with --layers every layer) with LibTorch's int8 engine. SystemC
-// elaborates once per process, so each image is simulated in a forked child; -j
-// children run at once. The parent computes the LibTorch references in batches before
-// forking and never starts SystemC itself.
+// elaborates once per process, so -j forked workers each simulate a contiguous share
+// of the images in one simulation (the firmware runs them one after another) and
+// stream each image's result back through a pipe. The parent computes the LibTorch
+// references in batches and never starts SystemC itself.
 #include <poll.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -35,12 +36,15 @@ struct Options {
 
 // What a child sends back: status, prediction, then every layer's result (all layers
 // with --layers, else the logits only).
-std::vector<std::uint8_t> encode_result(const qacc::SimulationResult& r, bool all_layers) {
+std::vector<std::uint8_t> encode_result(std::size_t index, const qacc::ImageResult& r, bool all_layers) {
   qacc::ByteWriter out;
+  out.u32(0);  // frame length, patched below
+  out.u32(static_cast<std::uint32_t>(index));
   out.u32(r.ok ? 0 : 1);
   if (!r.ok) {
     out.u32(static_cast<std::uint32_t>(r.error.size()));
     out.raw(r.error.data(), r.error.size());
+    out.patch_u32(0, static_cast<std::uint32_t>(out.size()));
     return out.bytes();
   }
   out.u32(static_cast<std::uint32_t>(r.inference.predicted));
@@ -50,6 +54,7 @@ std::vector<std::uint8_t> encode_result(const qacc::SimulationResult& r, bool al
     out.u32(static_cast<std::uint32_t>(r.outputs[l].size()));
     out.raw(r.outputs[l].data(), r.outputs[l].size());
   }
+  out.patch_u32(0, static_cast<std::uint32_t>(out.size()));
   return out.bytes();
 }
 
@@ -60,8 +65,9 @@ struct ChildResult {
   std::vector<std::vector<std::uint8_t>> outputs;
 };
 
-ChildResult decode_result(const std::vector<std::uint8_t>& bytes) {
-  qacc::ByteReader in(bytes.data(), bytes.size(), "simulation result");
+// One frame (after its length and image index).
+ChildResult decode_result(const std::uint8_t* data, std::size_t size) {
+  qacc::ByteReader in(data, size, "simulation result");
   ChildResult c;
   if (in.u32() != 0) {
     const auto n = in.u32();
@@ -89,11 +95,10 @@ void write_all(int fd, const std::vector<std::uint8_t>& bytes) {
   }
 }
 
-struct Running {
+struct Worker {
   pid_t pid;
   int fd;
-  std::size_t image;
-  std::vector<std::uint8_t> bytes;
+  std::vector<std::uint8_t> bytes;  // received, not yet decoded
 };
 
 int run(const Options& o) {
@@ -137,69 +142,80 @@ int run(const Options& o) {
   fmt::print("sim_regress: {} test images from {} (first {}), {} workers, {} check, model {}\n", n, o.data.string(),
              o.first, jobs, o.layers ? "every layer" : "logits", o.model.string());
   std::vector<ChildResult> results(n);
-  std::vector<Running> running;
-  std::size_t next = 0, done = 0;
+  std::vector<bool> received(n, false);
+  std::vector<Worker> workers;
+  std::size_t done = 0;
   const auto t1 = std::chrono::steady_clock::now();
-  while (done < n) {
-    while (next < n && static_cast<int>(running.size()) < jobs) {
-      int fds[2];
-      if (::pipe(fds) != 0) qacc::fail("pipe failed: {}", std::strerror(errno));
-      std::fflush(stdout);
-      const pid_t pid = ::fork();
-      if (pid < 0) qacc::fail("fork failed: {}", std::strerror(errno));
-      if (pid == 0) {
-        ::close(fds[0]);
-        qacc::SimulationInput in = base;
-        const std::size_t idx = static_cast<std::size_t>(o.first) + next;
-        in.pixels.assign(test.image(idx), test.image(idx) + qacc::kCifarImageBytes);
-        in.label = test.labels[idx];
-        qacc::SimulationResult r;
-        try {
-          r = qacc::simulate(in);
-        } catch (const std::exception& e) {
-          r.ok = false;
-          r.error = e.what();
-        }
-        write_all(fds[1], encode_result(r, o.layers));
-        ::close(fds[1]);
-        _exit(0);
+  const std::size_t share = (n + static_cast<std::size_t>(jobs) - 1) / static_cast<std::size_t>(jobs);
+  for (std::size_t begin = 0; begin < n; begin += share) {
+    const std::size_t end = std::min(n, begin + share);
+    int fds[2];
+    if (::pipe(fds) != 0) qacc::fail("pipe failed: {}", std::strerror(errno));
+    std::fflush(stdout);
+    const pid_t pid = ::fork();
+    if (pid < 0) qacc::fail("fork failed: {}", std::strerror(errno));
+    if (pid == 0) {
+      ::close(fds[0]);
+      qacc::SimulationInput in = base;
+      in.keep_results = false;
+      for (std::size_t i = begin; i < end; ++i) {
+        const std::size_t idx = static_cast<std::size_t>(o.first) + i;
+        in.images.push_back({{test.image(idx), test.image(idx) + qacc::kCifarImageBytes}, test.labels[idx]});
+      }
+      try {
+        qacc::simulate(in, [&](std::size_t i, const qacc::ImageResult& r) {
+          write_all(fds[1], encode_result(begin + i, r, o.layers));
+        });
+      } catch (const std::exception& e) {
+        qacc::ImageResult failed;
+        failed.error = e.what();
+        write_all(fds[1], encode_result(begin, failed, false));
       }
       ::close(fds[1]);
-      running.push_back({pid, fds[0], next, {}});
-      ++next;
+      _exit(0);
     }
+    ::close(fds[1]);
+    workers.push_back({pid, fds[0], {}});
+  }
+  while (!workers.empty()) {
     std::vector<pollfd> polls;
-    for (const auto& r : running) polls.push_back({r.fd, POLLIN, 0});
+    for (const auto& w : workers) polls.push_back({w.fd, POLLIN, 0});
     if (::poll(polls.data(), polls.size(), -1) < 0 && errno != EINTR) qacc::fail("poll failed: {}", std::strerror(errno));
-    for (std::size_t i = 0; i < running.size();) {
-      if ((polls[i].revents & (POLLIN | POLLHUP | POLLERR)) == 0) {
-        ++i;
-        continue;
-      }
-      std::uint8_t buffer[65536];
-      const ssize_t got = ::read(running[i].fd, buffer, sizeof buffer);
+    for (std::size_t i = workers.size(); i-- > 0;) {
+      if ((polls[i].revents & (POLLIN | POLLHUP | POLLERR)) == 0) continue;
+      Worker& w = workers[i];
+      std::uint8_t buffer[1 << 16];
+      const ssize_t got = ::read(w.fd, buffer, sizeof buffer);
       if (got > 0) {
-        running[i].bytes.insert(running[i].bytes.end(), buffer, buffer + got);
-        ++i;
+        w.bytes.insert(w.bytes.end(), buffer, buffer + got);
+        // Decode every complete frame: u32 length, u32 image, payload.
+        std::size_t at = 0;
+        while (w.bytes.size() - at >= 8) {
+          qacc::ByteReader head(w.bytes.data() + at, 8, "frame");
+          const std::uint32_t length = head.u32(), index = head.u32();
+          if (w.bytes.size() - at < length) break;
+          if (index >= n) qacc::fail("worker sent a result for image {}", index);
+          results[index] = decode_result(w.bytes.data() + at + 8, length - 8);
+          received[index] = true;
+          at += length;
+          if (++done % 100 == 0 || done == n) {
+            const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
+            fmt::print(stderr, "  {}/{} images, {:.1f} images/s\n", done, n, static_cast<double>(done) / s);
+          }
+        }
+        w.bytes.erase(w.bytes.begin(), w.bytes.begin() + static_cast<std::ptrdiff_t>(at));
         continue;
       }
-      ::close(running[i].fd);
+      ::close(w.fd);
       int status = 0;
-      ::waitpid(running[i].pid, &status, 0);
-      ChildResult& c = results[running[i].image];
-      if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || running[i].bytes.empty())
-        c.error = fmt::format("simulation process died (status {})", status);
-      else
-        c = decode_result(running[i].bytes);
-      running.erase(running.begin() + static_cast<std::ptrdiff_t>(i));
-      polls.erase(polls.begin() + static_cast<std::ptrdiff_t>(i));
-      ++done;
-      if (done % 100 == 0 || done == n) {
-        const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
-        fmt::print(stderr, "  {}/{} images, {:.1f} images/s\n", done, n, static_cast<double>(done) / s);
-      }
+      ::waitpid(w.pid, &status, 0);
+      if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        fmt::print(stderr, "sim_regress: a simulation worker died (status {})\n", status);
+      workers.erase(workers.begin() + static_cast<std::ptrdiff_t>(i));
     }
   }
+  for (std::size_t i = 0; i < n; ++i)
+    if (!received[i]) results[i].error = "not simulated (its worker stopped at an earlier failure)";
   const double sim_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
 
   std::size_t failed = 0, logit_mismatch = 0, layer_mismatch = 0, sim_correct = 0, torch_correct = 0;

@@ -49,8 +49,7 @@ int run(const Options& o) {
   in.model_file = qacc::read_file(o.model, qacc::kModelMaxBytes);
   in.model = qacc::decode_model(in.model_file.data(), in.model_file.size(), o.model.string());
   const qacc::Image image = qacc::load_image(o.image);
-  in.pixels = image.pixels;
-  in.label = image.label;
+  in.images.push_back({image.pixels, image.label});
   if (o.trace == "vcd") {
     auto stem = o.trace_file;
     if (stem.extension() == ".vcd") stem.replace_extension();
@@ -62,23 +61,25 @@ int run(const Options& o) {
   for (const auto& [key, value] : qacc::describe(in.config)) fmt::print(" {}={}", key, value);
   fmt::print("\n");
 
-  const qacc::SimulationResult r = qacc::simulate(in);
-  if (!r.ok) {
-    fmt::print(stderr, "sim_top: {}\n", r.error);
+  const qacc::SimulationResult sim = qacc::simulate(in);
+  if (!sim.ok()) {
+    fmt::print(stderr, "sim_top: {}\n", sim.error);
     return 1;
   }
-  qacc::print_report(in, r);
+  const qacc::ImageResult& r = sim.images.front();
+  qacc::print_report(in, 0, r);
+  fmt::print("simulated in {:.3f} s wall time\n", sim.wall_seconds);
   if (!in.vcd.empty()) fmt::print("VCD trace: {}.vcd\n", in.vcd.string());
   if (!o.stats_json.empty()) {
-    qacc::write_stats_json(o.stats_json, in, r);
+    qacc::write_stats_json(o.stats_json, in, 0, r);
     fmt::print("statistics (JSON): {}\n", o.stats_json.string());
   }
   if (!o.stats_csv.empty()) {
-    qacc::write_stats_csv(o.stats_csv, in, r);
+    qacc::write_stats_csv(o.stats_csv, in, 0, r);
     fmt::print("statistics (CSV): {}\n", o.stats_csv.string());
   }
   if (o.check) {
-    const std::string diff = qacc::check_against(qacc::load_references(o.reference), in, r);
+    const std::string diff = qacc::check_against(qacc::load_references(o.reference), in.images.front(), r);
     if (!diff.empty()) {
       fmt::print("check against {}: MISMATCH: {}\n", o.reference.string(), diff);
       return 1;

@@ -11,39 +11,66 @@ std::filesystem::path default_model_path() { return std::filesystem::path(QACC_S
 std::filesystem::path default_image_path() { return std::filesystem::path(QACC_SOURCE_DIR) / "traces/images/cat.bin"; }
 std::filesystem::path default_reference_path() { return std::filesystem::path(QACC_SOURCE_DIR) / "traces/golden/samples.qacr"; }
 
-SimulationResult simulate(const SimulationInput& in) {
-  // The banner and the "stopped by user" note would interleave with reports.
+SimulationResult simulate(const SimulationInput& in, const ImageCallback& on_image) {
+  // The "stopped by user" note would interleave with reports.
   sc_core::sc_report_handler::set_actions("/OSCI/SystemC", sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
   SimulationResult r;
-  Platform platform("platform", in.config, [&r](sw::Hal& hal) { r.inference = sw::run_inference(hal); });
-  platform.load(in.model_file, in.pixels);
-  if (!in.vcd.empty()) platform.trace(in.vcd);
+  const sc_core::sc_time cycle(in.config.cycle_ns(), sc_core::SC_NS);
+  Platform* platform = nullptr;
+  auto program = [&](sw::Hal& hal) {
+    sw::Firmware firmware(hal);
+    std::uint64_t previous_end = 0;
+    for (std::size_t i = 0; i < firmware.image_count(); ++i) {
+      ImageResult image;
+      const std::size_t layers_before = platform->accelerator.layer_stats().size();
+      try {
+        image.inference = firmware.infer(i);
+        image.ok = true;
+      } catch (const std::exception& e) {
+        image.error = e.what();
+      }
+      const auto& stats = platform->accelerator.layer_stats();
+      image.layers.assign(stats.begin() + static_cast<std::ptrdiff_t>(layers_before), stats.end());
+      const auto now = static_cast<std::uint64_t>(sc_core::sc_time_stamp() / cycle + 0.5);
+      image.cycles = now - previous_end;
+      previous_end = now;
+      if (image.ok) {
+        // Backdoor reads: the results are inspected, not transferred by the platform.
+        image.input.resize(in.images[i].pixels.size());
+        platform->read_memory(image.inference.input_addr, image.input.data(), image.input.size());
+        for (const auto& run : image.inference.layers) {
+          image.outputs.emplace_back(run.descriptor.result_bytes());
+          platform->read_memory(run.descriptor.out_addr, image.outputs.back().data(), image.outputs.back().size());
+        }
+      }
+      if (on_image) on_image(i, image);
+      const bool ok = image.ok;
+      if (!ok) r.error = fmt::format("image {}: {}", i, image.error);
+      if (in.keep_results) r.images.push_back(std::move(image));
+      if (!ok) return;  // the accelerator's state is suspect after a failure
+    }
+  };
+
+  Platform top("platform", in.config, program);
+  platform = &top;
+  std::vector<std::vector<std::uint8_t>> pixels;
+  for (const auto& image : in.images) pixels.push_back(image.pixels);
+  top.load(in.model_file, std::move(pixels));
+  if (!in.vcd.empty()) top.trace(in.vcd);
 
   const auto start = std::chrono::steady_clock::now();
   sc_core::sc_start();
   r.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  r.total_cycles = static_cast<std::uint64_t>(sc_core::sc_time_stamp() / sc_core::sc_time(in.config.cycle_ns(), sc_core::SC_NS) + 0.5);
-  r.layers = platform.accelerator.layer_stats();
-
-  if (!platform.cpu.finished()) {
+  r.total_cycles = static_cast<std::uint64_t>(sc_core::sc_time_stamp() / cycle + 0.5);
+  if (!top.cpu.finished()) {
     r.error = "simulation ended before the firmware finished";
-    return r;
-  }
-  if (auto e = platform.cpu.error()) {
+  } else if (auto e = top.cpu.error(); e && r.error.empty()) {
     try {
       std::rethrow_exception(e);
     } catch (const std::exception& ex) {
       r.error = ex.what();
     }
-    return r;
   }
-  r.input.resize(in.pixels.size());
-  platform.read_memory(r.inference.input_addr, r.input.data(), r.input.size());
-  for (const auto& run : r.inference.layers) {
-    r.outputs.emplace_back(run.descriptor.result_bytes());
-    platform.read_memory(run.descriptor.out_addr, r.outputs.back().data(), r.outputs.back().size());
-  }
-  r.ok = true;
   return r;
 }
 

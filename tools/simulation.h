@@ -1,8 +1,10 @@
 #pragma once
-// One inference through the SystemC platform: elaborate, load, run, collect. SystemC
-// elaborates once per process, so a process runs one simulation.
+// Inference through the SystemC platform: elaborate, load, run, collect. SystemC
+// elaborates once per process, so a process runs one simulation; the firmware runs
+// any number of images in it, one after another.
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,27 +20,42 @@ std::filesystem::path default_model_path();
 std::filesystem::path default_image_path();
 std::filesystem::path default_reference_path();
 
+struct SimImage {
+  std::vector<std::uint8_t> pixels;  // CHW
+  std::optional<int> label;
+};
+
 struct SimulationInput {
   ArchConfig config;
   std::filesystem::path model_path;
   std::vector<std::uint8_t> model_file;  // the .qacm bytes as placed in DRAM
   QuantModel model;                      // the same, decoded on the host for reporting
-  std::vector<std::uint8_t> pixels;      // CHW
-  std::optional<int> label;
-  std::filesystem::path vcd;             // empty: no trace
+  std::vector<SimImage> images;
+  std::filesystem::path vcd;             // without ".vcd"; empty: no trace
+  bool keep_results = true;              // false: results only reach the callback
+};
+
+struct ImageResult {
+  bool ok = false;
+  std::string error;                  // firmware or bus error when !ok
+  sw::InferenceResult inference;
+  std::vector<LayerStats> layers;     // one per layer run
+  std::vector<std::uint8_t> input;    // quantised input as the firmware wrote it
+  std::vector<std::vector<std::uint8_t>> outputs;  // every layer's result read back from DRAM
+  std::uint64_t cycles = 0;           // since the previous image finished (the first: since reset)
 };
 
 struct SimulationResult {
-  bool ok = false;
-  std::string error;                       // firmware or bus error when !ok
-  sw::InferenceResult inference;
-  std::vector<LayerStats> layers;          // one per layer run
-  std::vector<std::uint8_t> input;         // quantised input as the firmware wrote it
-  std::vector<std::vector<std::uint8_t>> outputs;  // every layer's result read back from DRAM
-  std::uint64_t total_cycles = 0;          // simulated time at the end
+  std::vector<ImageResult> images;    // in order; stops after the first failure
+  std::string error;                  // why the simulation stopped early, if it did
+  std::uint64_t total_cycles = 0;     // simulated time at the end
   double wall_seconds = 0;
+  bool ok() const { return error.empty(); }
 };
 
-SimulationResult simulate(const SimulationInput& input);
+using ImageCallback = std::function<void(std::size_t index, const ImageResult& result)>;
+
+// Runs every image; `on_image`, if given, sees each result as its image finishes.
+SimulationResult simulate(const SimulationInput& input, const ImageCallback& on_image = {});
 
 }  // namespace qacc

@@ -43,8 +43,8 @@ Key number_key(const std::string& name, T ArchConfig::*field) {
 
 const std::map<std::string, Key>& keys() {
   static const std::map<std::string, Key> k = {
-      {"clock_mhz", {[](ArchConfig& c, const std::string& v) { c.clock_mhz = std::stod(v); },
-                     [](const ArchConfig& c) { return fmt::format("{}", c.clock_mhz); }}},
+      // Parsed like every other number, to its end: std::stod read "1.5GHz" as 1.5.
+      {"clock_mhz", number_key("clock_mhz", &ArchConfig::clock_mhz)},
       {"pe_rows", number_key("pe_rows", &ArchConfig::pe_rows)},
       {"pe_cols", number_key("pe_cols", &ArchConfig::pe_cols)},
       {"dataflow", {[](ArchConfig& c, const std::string& v) {

@@ -50,24 +50,33 @@ void Platform::read_memory(std::uint64_t addr, void* data, std::size_t bytes) {
   if (bytes > 0) std::memcpy(data, dmi(addr, bytes), bytes);
 }
 
-void Platform::load(std::vector<std::uint8_t> model_file, std::vector<std::uint8_t> image) {
+void Platform::load(std::vector<std::uint8_t> model_file, std::vector<std::vector<std::uint8_t>> images) {
+  const auto align = [](std::uint64_t a) { return (a + mm::kRegionAlign - 1) / mm::kRegionAlign * mm::kRegionAlign; };
+  const std::uint64_t image_bytes = images.empty() ? 0 : images.front().size();
+  for (const auto& image : images)
+    if (image.size() != image_bytes) fail("loader: images of different sizes ({} and {} bytes)", image_bytes, image.size());
+  const std::uint64_t heap = align(align(mm::kModel + model_file.size()) + image_bytes * images.size());
+  // Activations of one inference need well under 1 MiB for the networks this runs.
+  if (heap + (1u << 20) > config_.dram_bytes)
+    fail("loader: model ({} bytes) and {} images need {} bytes of DRAM before the heap, more than the {} configured",
+         model_file.size(), images.size(), heap, config_.dram_bytes);
   model_file_ = std::move(model_file);
-  image_ = std::move(image);
+  images_ = std::move(images);
 }
 
 void Platform::start_of_simulation() {
-  const auto& model_file = model_file_;
-  const auto& image = image_;
-  const std::uint64_t heap = (mm::kModel + model_file.size() + mm::kHeapAlign - 1) / mm::kHeapAlign * mm::kHeapAlign;
-  if (mm::kImage + image.size() > mm::kModel) fail("loader: image of {} bytes overlaps the model", image.size());
-  if (heap >= config_.dram_bytes) fail("loader: model of {} bytes does not fit DRAM ({} bytes)", model_file.size(), config_.dram_bytes);
-  write_memory(mm::kModel, model_file.data(), model_file.size());
-  write_memory(mm::kImage, image.data(), image.size());
+  const auto align = [](std::uint64_t a) { return (a + mm::kRegionAlign - 1) / mm::kRegionAlign * mm::kRegionAlign; };
+  const std::uint64_t image_bytes = images_.empty() ? 0 : images_.front().size();
+  const std::uint64_t first_image = align(mm::kModel + model_file_.size());
+  const std::uint64_t heap = align(first_image + image_bytes * images_.size());
+  write_memory(mm::kModel, model_file_.data(), model_file_.size());
+  for (std::size_t i = 0; i < images_.size(); ++i)
+    write_memory(first_image + i * image_bytes, images_[i].data(), image_bytes);
   const std::pair<std::uint32_t, std::uint64_t> boot[] = {
-      {mm::kBootMagic, mm::kBootMagicValue},  {mm::kBootModelAddr, mm::kModel},
-      {mm::kBootModelBytes, model_file.size()}, {mm::kBootImageAddr, mm::kImage},
-      {mm::kBootImageBytes, image.size()},    {mm::kBootHeapAddr, heap},
-      {mm::kBootHeapBytes, config_.dram_bytes - heap}};
+      {mm::kBootMagic, mm::kBootMagicValue}, {mm::kBootModelAddr, mm::kModel},
+      {mm::kBootModelBytes, model_file_.size()}, {mm::kBootImageAddr, first_image},
+      {mm::kBootImageBytes, image_bytes},    {mm::kBootImageCount, images_.size()},
+      {mm::kBootHeapAddr, heap},             {mm::kBootHeapBytes, config_.dram_bytes - heap}};
   for (const auto& [offset, value] : boot) {
     const auto word = static_cast<std::uint32_t>(value);
     write_memory(mm::kBootInfo + offset, &word, 4);

@@ -38,9 +38,10 @@ class Platform : public sc_core::sc_module {
   void write_memory(std::uint64_t addr, const void* data, std::size_t bytes);
   void read_memory(std::uint64_t addr, void* data, std::size_t bytes);
 
-  // Places model, image and boot information where memory_map.h puts them, when the
-  // simulation starts (the bus's sockets are bound only at the end of elaboration).
-  void load(std::vector<std::uint8_t> model_file, std::vector<std::uint8_t> image);
+  // Places model, images (all of one size) and boot information where memory_map.h
+  // puts them, when the simulation starts (the bus's sockets are bound only at the end
+  // of elaboration). Throws qacc::Error if they do not fit DRAM.
+  void load(std::vector<std::uint8_t> model_file, std::vector<std::vector<std::uint8_t>> images);
 
   // Records the clock, layer index, DMA/PE/PPU busy, interrupt and DMA bytes in flight
   // into a VCD file (path without ".vcd"). Call before sc_start.
@@ -53,7 +54,8 @@ class Platform : public sc_core::sc_module {
   const ArchConfig& config_;
   std::unique_ptr<sc_core::sc_clock> clock_;
   sc_core::sc_trace_file* trace_ = nullptr;
-  std::vector<std::uint8_t> model_file_, image_;
+  std::vector<std::uint8_t> model_file_;
+  std::vector<std::vector<std::uint8_t>> images_;
 };
 
 }  // namespace qacc

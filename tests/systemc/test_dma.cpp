@@ -196,6 +196,34 @@ TEST(DmaEngine, RequestTimeIsTheCostModelsCountedByHand) {
   });
 }
 
+TEST(DmaEngine, RowsContiguousOnBothSidesAreOneTransfer) {
+  auto& b = bench();
+  b.stimulus.run([&] {
+    const auto data = pattern(30, 70);
+    put_dram(kDramBase + 0x9000, data);
+    const DmaStats before = b.dma.stats();
+    DmaRequest r;
+    r.dram_addr = kDramBase + 0x9000;
+    r.dram_stride = 10;
+    r.sram = &b.sram;
+    r.sram_offset = 700;
+    r.rows = 3;
+    r.row_bytes = 10;
+    // Three touching rows of 10 bytes move as 30 bytes, in bursts of 16 + 14:
+    //   (2 + 10 + 16/4) + (2 + 10 + ceil(14/4)) = 16 + 16 = 32 cycles,
+    // not three 10-byte bursts of 2 + 10 + 3 = 15 cycles each (45).
+    EXPECT_EQ(timing::dma_transfer_cycles(b.config, 1, 30), 32u);
+    EXPECT_EQ(transfer(r), cycles(32));
+    EXPECT_EQ(b.dma.stats().bursts - before.bursts, 2u);
+    EXPECT_EQ(get_sram(700, 30), data);
+
+    // Touching in DRAM but not in SRAM: each row is its own transfer.
+    r.sram_stride = 12;
+    EXPECT_EQ(transfer(r), cycles(45));
+    EXPECT_EQ(b.dma.stats().bursts - before.bursts, 5u);
+  });
+}
+
 TEST(DmaEngine, QueuedRequestsRunInOrderBackToBack) {
   auto& b = bench();
   b.stimulus.run([&] {
