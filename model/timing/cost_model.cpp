@@ -9,7 +9,7 @@ std::uint64_t compute_cycles(const ArchConfig& c, const TileShape& t) {
   const std::uint64_t r = static_cast<std::uint64_t>(c.pe_rows), col = static_cast<std::uint64_t>(c.pe_cols);
   if (c.dataflow == Dataflow::kWeightStationary)
     return ceil_div(t.k, r) * ceil_div(t.m, col) * (r + t.p + r + col - 2);
-  return ceil_div(t.p, r) * ceil_div(t.m, col) * (t.k + r + 2 * col - 2);
+  return ceil_div(t.p, r) * ceil_div(t.m, col) * (t.k + 2 * r + col - 2);
 }
 
 SramTraffic compute_traffic(const ArchConfig& c, const TileShape& t) {

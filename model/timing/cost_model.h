@@ -33,8 +33,8 @@ inline std::uint64_t ceil_div(std::uint64_t a, std::uint64_t b) { return (a + b 
 //     cycles = ceil(K/R) * ceil(M/C) * (R + P + R + C - 2)
 //   output-stationary: rows hold output positions, columns output channels;
 //     per R x C output block: K cycles of accumulation plus R + C - 2 fill/drain,
-//     plus C cycles to shift the results out.
-//     cycles = ceil(P/R) * ceil(M/C) * (K + R + 2C - 2)
+//     plus R cycles to shift the results out down the columns.
+//     cycles = ceil(P/R) * ceil(M/C) * (K + 2R + C - 2)
 std::uint64_t compute_cycles(const ArchConfig& config, const TileShape& tile);
 SramTraffic compute_traffic(const ArchConfig& config, const TileShape& tile);
 

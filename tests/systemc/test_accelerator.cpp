@@ -203,11 +203,11 @@ TEST(Accelerator, ResetValues) {
     EXPECT_EQ(reg(kErrorCode), 0u);
     EXPECT_EQ(reg(kErrorAddr), 0u);
     EXPECT_EQ(reg(kCycles), 0u);
-    EXPECT_EQ(reg(kPeRows), 4u);
-    EXPECT_EQ(reg(kPeCols), 8u);
-    EXPECT_EQ(reg(kInputBufBytes), 4096u);
-    EXPECT_EQ(reg(kWeightBufBytes), 2048u);
-    EXPECT_EQ(reg(kOutputBufBytes), 8192u);
+    EXPECT_EQ(reg(kPeRows), static_cast<std::uint32_t>(b.config.pe_rows));
+    EXPECT_EQ(reg(kPeCols), static_cast<std::uint32_t>(b.config.pe_cols));
+    EXPECT_EQ(reg(kInputBufBytes), b.config.input_buffer_bytes);
+    EXPECT_EQ(reg(kWeightBufBytes), b.config.weight_buffer_bytes);
+    EXPECT_EQ(reg(kOutputBufBytes), b.config.output_buffer_bytes);
     for (std::uint32_t offset = kLayerIndex; offset <= kTileInChannels; offset += 4)
       EXPECT_EQ(reg(offset), 0u) << std::hex << offset;
     EXPECT_FALSE(b.irq.read());

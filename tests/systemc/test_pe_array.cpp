@@ -141,7 +141,7 @@ void place(const ConvCase& c) {
 // P = 2 output rows x 3 = 6 positions, M = 3 output channels, on a 2x2 array.
 //   ws: ceil(K/R) * ceil(M/C) * (R weight loads + P inputs + R + C - 2 fill/drain)
 //     = ceil(18/2) * ceil(3/2) * (2 + 6 + 2 + 2 - 2) = 9 * 2 * 10 = 180 cycles
-//   os: ceil(P/R) * ceil(M/C) * (K accumulations + R + 2C - 2 fill, drain, shift-out)
+//   os: ceil(P/R) * ceil(M/C) * (K accumulations + 2R + C - 2 fill, drain, shift-out)
 //     = ceil(6/2) * ceil(3/2) * (18 + 2 + 4 - 2)     = 3 * 2 * 22 = 132 cycles
 void check_two_chunks(PeArray& array, const ArchConfig& config, std::uint64_t expected_cycles) {
   const ConvCase c;
