@@ -70,6 +70,9 @@ Accelerator::Accelerator(sc_core::sc_module_name name, const ArchConfig& config)
   in.register_transport_dbg(this, &Accelerator::transport_dbg);
   SC_HAS_PROCESS(Accelerator);
   SC_THREAD(controller);
+  SC_METHOD(drive_irq);
+  sensitive << irq_changed_;
+  dont_initialize();
 }
 
 void Accelerator::b_transport(tlm::tlm_generic_payload& t, sc_core::sc_time& delay) {
@@ -125,10 +128,9 @@ void Accelerator::b_transport(tlm::tlm_generic_payload& t, sc_core::sc_time& del
     // The descriptor is latched here, so firmware may program the next layer at once.
     latched_ = latch_descriptor();
     bank_.set(regs::kStatus, regs::kStatusBusy);
-    busy.write(true);
     start_.notify(delay);
   }
-  if (reg == regs::kIrqStatus || reg == regs::kIrqEnable) update_irq();
+  if (reg == regs::kIrqStatus || reg == regs::kIrqEnable) update_irq(delay);
   t.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 
@@ -143,9 +145,9 @@ unsigned Accelerator::transport_dbg(tlm::tlm_generic_payload& t) {
   return 4;
 }
 
-void Accelerator::update_irq() {
-  irq.write((bank_.get(regs::kIrqStatus) & bank_.get(regs::kIrqEnable)) != 0);
-}
+void Accelerator::update_irq(const sc_core::sc_time& delay) { irq_changed_.notify(delay); }
+
+void Accelerator::drive_irq() { irq.write((bank_.get(regs::kIrqStatus) & bank_.get(regs::kIrqEnable)) != 0); }
 
 LayerDescriptor Accelerator::latch_descriptor() const {
   using namespace qacc::regs;
@@ -177,6 +179,7 @@ void Accelerator::controller() {
     sc_core::wait(start_);
     const LayerDescriptor d = latched_;
     layer.write(d.index);
+    busy.write(true);
     LayerStats s;
     s.index = d.index;
     s.tile_out_channels = d.tile_out_channels;

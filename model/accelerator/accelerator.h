@@ -47,8 +47,7 @@ class Accelerator : public sc_core::sc_module {
   tlm_utils::simple_target_socket<Accelerator> in;  // register accesses from the bus
   sc_core::sc_out<bool> irq;
   sc_core::sc_signal<std::uint32_t> layer;  // index of the layer running (or last run)
-  // Set by a register write from the CPU's thread, cleared by the controller.
-  sc_core::sc_signal<bool, sc_core::SC_MANY_WRITERS> busy;
+  sc_core::sc_signal<bool> busy;  // from the controller waking for START to the end of the layer
 
   Sram input_buffer, weight_buffer, output_buffer;
   DmaEngine dma;
@@ -73,11 +72,14 @@ class Accelerator : public sc_core::sc_module {
   void run_layer(const LayerDescriptor& d, LayerStats& stats);
   void check_dma() const;
   void finish(const Fault& fault);
-  void update_irq();
+  // The interrupt line follows IRQ_STATUS & IRQ_ENABLE at the time of the access that
+  // changed them (a decoupled CPU's write lands at its annotated time).
+  void update_irq(const sc_core::sc_time& delay = sc_core::SC_ZERO_TIME);
+  void drive_irq();
 
   const ArchConfig& config_;
   RegisterBank bank_;
-  sc_core::sc_event start_;
+  sc_core::sc_event start_, irq_changed_;
   LayerDescriptor latched_;
   std::vector<LayerStats> layer_stats_;
 };

@@ -27,8 +27,7 @@ class Platform : public sc_core::sc_module {
   Router bus;
   Dram dram;
   Accelerator accelerator;
-  // Driven by the accelerator from its controller and from W1C register writes.
-  sc_core::sc_signal<bool, sc_core::SC_MANY_WRITERS> irq;
+  sc_core::sc_signal<bool> irq;
   tlm_utils::simple_initiator_socket<Platform> loader;
 
   Platform(sc_core::sc_module_name name, const ArchConfig& config, Cpu::Program firmware);
