@@ -29,9 +29,9 @@ const char* error_name(std::uint32_t code) {
   return "unknown error";
 }
 
-std::uint32_t addr32(std::uint64_t addr, const std::string& what) {
+// The DMA's address registers are 32 bits wide.
+void check_addr32(std::uint64_t addr, const std::string& what) {
   if (addr > UINT32_MAX) throw FirmwareError(fmt::format("{} at {:#x} is beyond the 32-bit DMA address range", what, addr));
-  return static_cast<std::uint32_t>(addr);
 }
 
 QuantModel read_model(Hal& hal, std::uint64_t addr, std::uint32_t bytes) {
@@ -48,27 +48,11 @@ QuantModel read_model(Hal& hal, std::uint64_t addr, std::uint32_t bytes) {
 }
 
 void program(Hal& hal, const LayerDescriptor& d) {
-  const std::pair<std::uint32_t, std::uint32_t> fields[] = {
-      {kLayerIndex, d.index},
-      {kLayerType, d.type},
-      {kLayerFlags, d.flags},
-      {kInChannels, d.in_channels},
-      {kInHeight, d.in_height},
-      {kInWidth, d.in_width},
-      {kOutChannels, d.out_channels},
-      {kKernel, d.kernel},
-      {kShift, static_cast<std::uint32_t>(d.shift)},
-      {kInZeroPoint, d.in_zero_point},
-      {kOutZeroPoint, d.out_zero_point},
-      {kInAddr, addr32(d.in_addr, "input")},
-      {kWeightAddr, addr32(d.weight_addr, "weights")},
-      {kBiasAddr, addr32(d.bias_addr, "bias")},
-      {kOutAddr, addr32(d.out_addr, "output")},
-      {kTileOutChannels, d.tile_out_channels},
-      {kTileRows, d.tile_rows},
-      {kTileInChannels, d.tile_in_channels},
-  };
-  for (const auto& [offset, value] : fields) set_reg(hal, offset, value);
+  check_addr32(d.in_addr, "input");
+  check_addr32(d.weight_addr, "weights");
+  check_addr32(d.bias_addr, "bias");
+  check_addr32(d.out_addr, "output");
+  for (const auto& r : encode_registers(d)) set_reg(hal, r.offset, r.value);
 }
 
 }  // namespace

@@ -57,14 +57,7 @@ Accelerator::Accelerator(sc_core::sc_module_name name, const ArchConfig& config)
   bank_.define(kInputBufBytes, "INPUT_BUF_BYTES", config.input_buffer_bytes, Access::kReadOnly);
   bank_.define(kWeightBufBytes, "WEIGHT_BUF_BYTES", config.weight_buffer_bytes, Access::kReadOnly);
   bank_.define(kOutputBufBytes, "OUTPUT_BUF_BYTES", config.output_buffer_bytes, Access::kReadOnly);
-  const std::pair<std::uint32_t, const char*> descriptor[] = {
-      {kLayerIndex, "LAYER_INDEX"},   {kLayerType, "LAYER_TYPE"},         {kLayerFlags, "LAYER_FLAGS"},
-      {kInChannels, "IN_CHANNELS"},   {kInHeight, "IN_HEIGHT"},           {kInWidth, "IN_WIDTH"},
-      {kOutChannels, "OUT_CHANNELS"}, {kKernel, "KERNEL"},                {kShift, "SHIFT"},
-      {kInZeroPoint, "IN_ZERO_POINT"}, {kOutZeroPoint, "OUT_ZERO_POINT"}, {kInAddr, "IN_ADDR"},
-      {kWeightAddr, "WEIGHT_ADDR"},   {kBiasAddr, "BIAS_ADDR"},           {kOutAddr, "OUT_ADDR"},
-      {kTileOutChannels, "TILE_OUT_CHANNELS"}, {kTileRows, "TILE_ROWS"},  {kTileInChannels, "TILE_IN_CHANNELS"}};
-  for (const auto& [offset, reg_name] : descriptor) bank_.define(offset, reg_name, 0, Access::kReadWrite);
+  for (const auto& r : encode_registers(LayerDescriptor{})) bank_.define(r.offset, r.name, 0, Access::kReadWrite);
 
   in.register_b_transport(this, &Accelerator::b_transport);
   in.register_transport_dbg(this, &Accelerator::transport_dbg);
@@ -150,27 +143,7 @@ void Accelerator::update_irq(const sc_core::sc_time& delay) { irq_changed_.notif
 void Accelerator::drive_irq() { irq.write((bank_.get(regs::kIrqStatus) & bank_.get(regs::kIrqEnable)) != 0); }
 
 LayerDescriptor Accelerator::latch_descriptor() const {
-  using namespace qacc::regs;
-  LayerDescriptor d;
-  d.index = bank_.get(kLayerIndex);
-  d.type = bank_.get(kLayerType);
-  d.flags = bank_.get(kLayerFlags);
-  d.in_channels = bank_.get(kInChannels);
-  d.in_height = bank_.get(kInHeight);
-  d.in_width = bank_.get(kInWidth);
-  d.out_channels = bank_.get(kOutChannels);
-  d.kernel = bank_.get(kKernel);
-  d.shift = static_cast<std::int32_t>(bank_.get(kShift));
-  d.in_zero_point = bank_.get(kInZeroPoint);
-  d.out_zero_point = bank_.get(kOutZeroPoint);
-  d.in_addr = bank_.get(kInAddr);
-  d.weight_addr = bank_.get(kWeightAddr);
-  d.bias_addr = bank_.get(kBiasAddr);
-  d.out_addr = bank_.get(kOutAddr);
-  d.tile_out_channels = bank_.get(kTileOutChannels);
-  d.tile_rows = bank_.get(kTileRows);
-  d.tile_in_channels = bank_.get(kTileInChannels);
-  return d;
+  return decode_registers([this](std::uint32_t offset) { return bank_.get(offset); });
 }
 
 void Accelerator::controller() {

@@ -9,6 +9,53 @@ namespace qacc {
 bool LayerDescriptor::relu() const { return (flags & regs::kFlagRelu) != 0; }
 bool LayerDescriptor::pool() const { return (flags & regs::kFlagMaxPool) != 0; }
 
+std::vector<DescriptorRegister> encode_registers(const LayerDescriptor& d) {
+  using namespace qacc::regs;
+  const auto low = [](std::uint64_t addr) { return static_cast<std::uint32_t>(addr); };
+  return {{kLayerIndex, "LAYER_INDEX", d.index},
+          {kLayerType, "LAYER_TYPE", d.type},
+          {kLayerFlags, "LAYER_FLAGS", d.flags},
+          {kInChannels, "IN_CHANNELS", d.in_channels},
+          {kInHeight, "IN_HEIGHT", d.in_height},
+          {kInWidth, "IN_WIDTH", d.in_width},
+          {kOutChannels, "OUT_CHANNELS", d.out_channels},
+          {kKernel, "KERNEL", d.kernel},
+          {kShift, "SHIFT", static_cast<std::uint32_t>(d.shift)},
+          {kInZeroPoint, "IN_ZERO_POINT", d.in_zero_point},
+          {kOutZeroPoint, "OUT_ZERO_POINT", d.out_zero_point},
+          {kInAddr, "IN_ADDR", low(d.in_addr)},
+          {kWeightAddr, "WEIGHT_ADDR", low(d.weight_addr)},
+          {kBiasAddr, "BIAS_ADDR", low(d.bias_addr)},
+          {kOutAddr, "OUT_ADDR", low(d.out_addr)},
+          {kTileOutChannels, "TILE_OUT_CHANNELS", d.tile_out_channels},
+          {kTileRows, "TILE_ROWS", d.tile_rows},
+          {kTileInChannels, "TILE_IN_CHANNELS", d.tile_in_channels}};
+}
+
+LayerDescriptor decode_registers(const std::function<std::uint32_t(std::uint32_t offset)>& read) {
+  using namespace qacc::regs;
+  LayerDescriptor d;
+  d.index = read(kLayerIndex);
+  d.type = read(kLayerType);
+  d.flags = read(kLayerFlags);
+  d.in_channels = read(kInChannels);
+  d.in_height = read(kInHeight);
+  d.in_width = read(kInWidth);
+  d.out_channels = read(kOutChannels);
+  d.kernel = read(kKernel);
+  d.shift = static_cast<std::int32_t>(read(kShift));
+  d.in_zero_point = read(kInZeroPoint);
+  d.out_zero_point = read(kOutZeroPoint);
+  d.in_addr = read(kInAddr);
+  d.weight_addr = read(kWeightAddr);
+  d.bias_addr = read(kBiasAddr);
+  d.out_addr = read(kOutAddr);
+  d.tile_out_channels = read(kTileOutChannels);
+  d.tile_rows = read(kTileRows);
+  d.tile_in_channels = read(kTileInChannels);
+  return d;
+}
+
 BufferNeeds buffer_needs(const LayerDescriptor& d) {
   BufferNeeds n;
   const std::uint64_t rows_in = std::uint64_t{d.tile_rows} + 2 * d.padding();

@@ -4,7 +4,10 @@
 // a plan that does not fit before the layer starts) and the firmware (which plans
 // tiles to fit): the rule is written once, here.
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace qacc {
 
@@ -47,6 +50,17 @@ struct BufferNeeds {
 
 BufferNeeds buffer_needs(const LayerDescriptor& d);
 bool fits(const BufferNeeds& needs, std::uint64_t input_bytes, std::uint64_t weight_bytes, std::uint64_t output_bytes);
+
+// The one mapping between a descriptor and the descriptor registers of registers.h:
+// (offset, name, value) for every register, in register order. Addresses are
+// truncated to 32 bits; the firmware checks they fit before programming.
+struct DescriptorRegister {
+  std::uint32_t offset;
+  const char* name;
+  std::uint32_t value;
+};
+std::vector<DescriptorRegister> encode_registers(const LayerDescriptor& d);
+LayerDescriptor decode_registers(const std::function<std::uint32_t(std::uint32_t offset)>& read);
 
 // "" when the descriptor is consistent (shapes, flags, tile sizes), else the reason.
 std::string descriptor_problem(const LayerDescriptor& d);

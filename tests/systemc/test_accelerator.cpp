@@ -69,26 +69,7 @@ void set_reg(std::uint32_t offset, std::uint32_t value) {
 }
 
 void program(const LayerDescriptor& d) {
-  const std::pair<std::uint32_t, std::uint64_t> fields[] = {
-      {kLayerIndex, d.index},
-      {kLayerType, d.type},
-      {kLayerFlags, d.flags},
-      {kInChannels, d.in_channels},
-      {kInHeight, d.in_height},
-      {kInWidth, d.in_width},
-      {kOutChannels, d.out_channels},
-      {kKernel, d.kernel},
-      {kShift, static_cast<std::uint32_t>(d.shift)},
-      {kInZeroPoint, d.in_zero_point},
-      {kOutZeroPoint, d.out_zero_point},
-      {kInAddr, d.in_addr},
-      {kWeightAddr, d.weight_addr},
-      {kBiasAddr, d.bias_addr},
-      {kOutAddr, d.out_addr},
-      {kTileOutChannels, d.tile_out_channels},
-      {kTileRows, d.tile_rows},
-      {kTileInChannels, d.tile_in_channels}};
-  for (const auto& [offset, value] : fields) set_reg(offset, static_cast<std::uint32_t>(value));
+  for (const auto& r : encode_registers(d)) set_reg(r.offset, r.value);
 }
 
 // Polls STATUS as firmware without interrupts would; false on a timeout.
