@@ -33,8 +33,9 @@ step() {
 }
 step "$vgglite" quantize --float-model "$run/checkpoint.pt" --save-float "$shipped/vgglite_float.pt" \
   --out "$shipped/vgglite_int8.qacm" --data "$data"
-cp "$run/train_log.csv" "$run/config.json" "$shipped/"
-[ -f "$run/curves.png" ] && cp "$run/curves.png" "$shipped/"
+cp "$run/train_log.csv" "$shipped/"
+echo "    build/train/vgglite info RUN/checkpoint.pt > train/shipped/config.json" >> "$log"
+"$vgglite" info "$run/checkpoint.pt" > "$shipped/config.json"
 step "$vgglite" plot "$shipped/train_log.csv" "$shipped/curves.png"
 step "$vgglite" samples --out "$here/traces/images" --data "$data"
 step "$vgglite" reference --out "$here/traces/golden/samples.qacr" \

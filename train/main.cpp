@@ -75,7 +75,7 @@ struct Commands {
   qacc::ReferenceOptions reference;
   qacc::SamplesOptions samples;
   qacc::ClassifyOptions classify;
-  std::filesystem::path plot_csv, plot_png;
+  std::filesystem::path plot_csv, plot_png, info_checkpoint;
   std::filesystem::path inspect_model;
   bool inspect_json = false;
 };
@@ -138,6 +138,9 @@ void add_tools(CLI::App& app, Commands& c) {
   classify->add_option("image", c.classify.image, "CIFAR-10 record, raw CHW image, PNG or JPEG")->required();
   classify->add_option("--model", c.classify.int8_model, "Quantised model file (.qacm)")->capture_default_str();
 
+  auto* info = app.add_subcommand("info", "Print a training checkpoint's configuration and epochs done (JSON)");
+  info->add_option("checkpoint", c.info_checkpoint, "checkpoint.pt")->required();
+
   auto* inspect = app.add_subcommand("inspect", "Print a model file's layers");
   c.inspect_model = int8_model;
   inspect->add_option("model", c.inspect_model, "Model file (.qacm)")->capture_default_str();
@@ -167,6 +170,7 @@ int main(int argc, char** argv) {
     if (app.get_subcommand("quantize")->parsed()) qacc::run_quantize(commands.quantize);
     if (app.get_subcommand("reference")->parsed()) qacc::run_reference(commands.reference);
     if (app.get_subcommand("samples")->parsed()) qacc::run_samples(commands.samples);
+    if (app.get_subcommand("info")->parsed()) fmt::print("{}\n", qacc::checkpoint_info(commands.info_checkpoint).dump(2));
     if (app.get_subcommand("plot")->parsed()) qacc::plot_training_curves(commands.plot_csv, commands.plot_png);
     if (app.get_subcommand("classify")->parsed() && !qacc::run_classify(commands.classify)) return 1;
     if (app.get_subcommand("inspect")->parsed()) qacc::run_inspect(commands.inspect_model, commands.inspect_json);

@@ -252,6 +252,22 @@ void train(const TrainConfig& config) {
   plot_training_curves(csv, config.out_dir / "curves.png");
 }
 
+nlohmann::json checkpoint_info(const fs::path& checkpoint) {
+  if (!fs::exists(checkpoint)) fail("{}: checkpoint not found", checkpoint.string());
+  torch::serialize::InputArchive archive;
+  c10::IValue config, done;
+  try {
+    archive.load_from(checkpoint.string());
+    archive.read("config", config);
+    archive.read("epochs_done", done);
+  } catch (const c10::Error& e) {
+    fail("{}: not a training checkpoint ({})", checkpoint.string(), e.what_without_backtrace());
+  }
+  auto info = nlohmann::json::parse(config.toStringRef());
+  info["epochs_done"] = done.toInt();
+  return info;
+}
+
 void save_float_model(VggLite& model, const fs::path& path) {
   const fs::path tmp = path.string() + ".tmp";
   torch::save(model, tmp.string());

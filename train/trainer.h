@@ -48,6 +48,9 @@ nlohmann::json to_json(const TrainConfig& config);
 // vgglite_float.pt (the model alone).
 void train(const TrainConfig& config);
 
+// A checkpoint's training configuration with "epochs_done" added.
+nlohmann::json checkpoint_info(const std::filesystem::path& checkpoint);
+
 // Loads a model-only file written by train() (or a checkpoint.pt).
 VggLite load_float_model(const std::filesystem::path& path);
 void save_float_model(VggLite& model, const std::filesystem::path& path);
