@@ -68,6 +68,9 @@ int run(const Options& o) {
   }
   const qacc::ImageResult& r = sim.images.front();
   qacc::print_report(in, 0, r);
+  for (const auto& [target, s] : sim.bus)
+    fmt::print("bus -> {}: {} transactions, {} bytes read, {} bytes written\n", target, s.transactions, s.bytes_read,
+               s.bytes_written);
   fmt::print("simulated in {:.3f} s wall time\n", sim.wall_seconds);
   if (!in.vcd.empty()) fmt::print("VCD trace: {}.vcd\n", in.vcd.string());
   if (!o.stats_json.empty()) {

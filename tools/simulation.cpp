@@ -62,6 +62,7 @@ SimulationResult simulate(const SimulationInput& in, const ImageCallback& on_ima
   sc_core::sc_start();
   r.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   r.total_cycles = static_cast<std::uint64_t>(sc_core::sc_time_stamp() / cycle + 0.5);
+  for (std::size_t t = 0; t < top.bus.map().size(); ++t) r.bus.emplace_back(top.bus.map()[t].name, top.bus.stats(t));
   if (!top.cpu.finished()) {
     r.error = "simulation ended before the firmware finished";
   } else if (auto e = top.cpu.error(); e && r.error.empty()) {

@@ -11,6 +11,7 @@
 
 #include "model/accelerator/accelerator.h"
 #include "model/config/arch_config.h"
+#include "model/interconnect/router.h"
 #include "model/io/model_file.h"
 #include "sw/firmware.h"
 
@@ -49,6 +50,7 @@ struct SimulationResult {
   std::vector<ImageResult> images;    // in order; stops after the first failure
   std::string error;                  // why the simulation stopped early, if it did
   std::uint64_t total_cycles = 0;     // simulated time at the end
+  std::vector<std::pair<std::string, RouterTargetStats>> bus;  // per target, whole run
   double wall_seconds = 0;
   bool ok() const { return error.empty(); }
 };
