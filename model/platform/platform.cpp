@@ -1,6 +1,7 @@
 #include "model/platform/platform.h"
 
 #include <cstring>
+#include <fstream>
 
 #include "model/io/error.h"
 #include "model/platform/memory_map.h"
@@ -84,6 +85,9 @@ void Platform::start_of_simulation() {
 }
 
 void Platform::trace(const std::filesystem::path& vcd) {
+  // SystemC does not report a VCD it cannot open; find out before it matters.
+  const std::filesystem::path file = vcd.string() + ".vcd";
+  if (!std::ofstream(file)) fail("{}: cannot write the VCD trace", file.string());
   clock_ = std::make_unique<sc_core::sc_clock>("clock", sc_core::sc_time(config_.cycle_ns(), sc_core::SC_NS));
   trace_ = sc_core::sc_create_vcd_trace_file(vcd.string().c_str());
   sc_core::sc_trace(trace_, *clock_, "clock");
