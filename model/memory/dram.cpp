@@ -7,7 +7,12 @@
 namespace qacc {
 
 Dram::Dram(sc_core::sc_module_name name, const ArchConfig& config)
-    : sc_module(name), in("in"), config_(config), data_(config.dram_bytes) {
+    : sc_module(name),
+      in("in"),
+      config_(config),
+      size_(config.dram_bytes),
+      data_(static_cast<unsigned char*>(std::calloc(config.dram_bytes, 1))) {
+  if (!data_) throw std::bad_alloc();
   in.register_b_transport(this, &Dram::b_transport);
   in.register_transport_dbg(this, &Dram::transport_dbg);
   in.register_get_direct_mem_ptr(this, &Dram::get_direct_mem_ptr);
@@ -24,7 +29,7 @@ bool Dram::accept(tlm::tlm_generic_payload& t) const {
     return false;
   }
   const std::uint64_t addr = t.get_address(), len = t.get_data_length();
-  if (addr > data_.size() || len > data_.size() - addr) {
+  if (addr > size_ || len > size_ - addr) {
     t.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
     return false;
   }
@@ -49,18 +54,18 @@ unsigned Dram::transport_dbg(tlm::tlm_generic_payload& t) {
   const std::uint64_t addr = t.get_address();
   const unsigned len = t.get_data_length();
   if (t.is_read())
-    std::memcpy(t.get_data_ptr(), data_.data() + addr, len);
+    std::memcpy(t.get_data_ptr(), data_.get() + addr, len);
   else
-    std::memcpy(data_.data() + addr, t.get_data_ptr(), len);
+    std::memcpy(data_.get() + addr, t.get_data_ptr(), len);
   t.set_response_status(tlm::TLM_OK_RESPONSE);
   return len;
 }
 
 bool Dram::get_direct_mem_ptr(tlm::tlm_generic_payload&, tlm::tlm_dmi& dmi) {
   dmi.allow_read_write();
-  dmi.set_dmi_ptr(data_.data());
+  dmi.set_dmi_ptr(data_.get());
   dmi.set_start_address(0);
-  dmi.set_end_address(data_.size() - 1);
+  dmi.set_end_address(size_ - 1);
   const sc_core::sc_time cycle(config_.cycle_ns(), sc_core::SC_NS);
   dmi.set_read_latency(static_cast<double>(config_.dram_latency_cycles) * cycle);
   dmi.set_write_latency(static_cast<double>(config_.dram_latency_cycles) * cycle);

@@ -3,7 +3,8 @@
 // latency + bytes / bandwidth cycles. Grants DMI (read/write) for the loader and for
 // fast paths that account their time themselves.
 #include <cstdint>
-#include <vector>
+#include <cstdlib>
+#include <memory>
 
 #include <systemc>
 #include <tlm>
@@ -19,7 +20,7 @@ class Dram : public sc_core::sc_module {
 
   Dram(sc_core::sc_module_name name, const ArchConfig& config);
 
-  std::uint64_t size() const { return data_.size(); }
+  std::uint64_t size() const { return size_; }
   std::uint64_t transactions() const { return transactions_; }
 
  private:
@@ -30,7 +31,13 @@ class Dram : public sc_core::sc_module {
   bool accept(tlm::tlm_generic_payload& trans) const;
 
   const ArchConfig& config_;
-  std::vector<unsigned char> data_;
+  // calloc: the kernel hands out zero pages lazily, so an untouched 64 MiB DRAM
+  // costs neither the time to clear it nor resident memory.
+  struct Free {
+    void operator()(unsigned char* p) const { std::free(p); }
+  };
+  std::uint64_t size_;
+  std::unique_ptr<unsigned char, Free> data_;
   std::uint64_t transactions_ = 0;
 };
 
