@@ -19,6 +19,7 @@
 
 #include "model/io/binary.h"
 #include "model/io/error.h"
+#include "tools/cli.h"
 #include "tools/simulation.h"
 #include "train/quantize.h"
 
@@ -270,23 +271,7 @@ int sc_main(int argc, char** argv) {
   app.add_option("-n,--count", o.count, "Number of test images")->capture_default_str();
   app.add_option("-j,--jobs", o.jobs, "Simulations at once (0: one per core)");
   app.add_flag("--layers", o.layers, "Compare every layer, not only the logits");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? 0 : 2;
-  }
-  try {
-    return run(o);
-  } catch (const qacc::UsageError& e) {
-    fmt::print(stderr, "sim_regress: {}\n", e.what());
-    return 2;
-  } catch (const c10::Error& e) {
-    fmt::print(stderr, "sim_regress: LibTorch: {}\n", e.what_without_backtrace());
-    return 1;
-  } catch (const std::exception& e) {
-    fmt::print(stderr, "sim_regress: {}\n", e.what());
-    return 1;
-  }
+  return qacc::run_tool("sim_regress", app, argc, argv, [&] { return run(o); });
 }
 
 // The SystemC kernel prints its banner before sc_main unless told otherwise.

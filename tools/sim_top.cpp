@@ -9,6 +9,7 @@
 #include "model/io/binary.h"
 #include "model/io/error.h"
 #include "model/io/image.h"
+#include "tools/cli.h"
 #include "tools/report.h"
 #include "tools/simulation.h"
 
@@ -111,20 +112,7 @@ int sc_main(int argc, char** argv) {
   app.add_option("--stats-csv", o.stats_csv, "Write per-layer statistics as CSV");
   app.add_flag("--check", o.check, "Compare every layer with the golden references");
   app.add_option("--reference", o.reference, "Golden reference file for --check")->capture_default_str();
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? 0 : 2;
-  }
-  try {
-    return run(o);
-  } catch (const qacc::UsageError& e) {
-    fmt::print(stderr, "sim_top: {}\n", e.what());
-    return 2;
-  } catch (const std::exception& e) {
-    fmt::print(stderr, "sim_top: {}\n", e.what());
-    return 1;
-  }
+  return qacc::run_tool("sim_top", app, argc, argv, [&] { return run(o); });
 }
 
 // The SystemC kernel prints its banner before sc_main unless told otherwise.

@@ -4,10 +4,10 @@
 #include <cstdio>
 
 #include <CLI/CLI.hpp>
-#include <c10/util/Exception.h>
 #include <fmt/format.h>
 
 #include "model/io/error.h"
+#include "tools/cli.h"
 #include "train/tools.h"
 #include "train/trainer.h"
 
@@ -159,12 +159,7 @@ int main(int argc, char** argv) {
   Commands commands;
   add_tools(app, commands);
 
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? 0 : 2;
-  }
-  try {
+  return qacc::run_tool("vgglite", app, argc, argv, [&] {
     if (auto* cmd = app.get_subcommand("train"); cmd->parsed()) qacc::train(merge_recipe(train_cli, recipe, *cmd));
     if (app.get_subcommand("eval")->parsed()) qacc::run_eval(commands.eval);
     if (app.get_subcommand("quantize")->parsed()) qacc::run_quantize(commands.quantize);
@@ -174,15 +169,6 @@ int main(int argc, char** argv) {
     if (app.get_subcommand("plot")->parsed()) qacc::plot_training_curves(commands.plot_csv, commands.plot_png);
     if (app.get_subcommand("classify")->parsed() && !qacc::run_classify(commands.classify)) return 1;
     if (app.get_subcommand("inspect")->parsed()) qacc::run_inspect(commands.inspect_model, commands.inspect_json);
-  } catch (const qacc::UsageError& e) {
-    fmt::print(stderr, "vgglite: {}\n", e.what());
-    return 2;
-  } catch (const c10::Error& e) {
-    fmt::print(stderr, "vgglite: LibTorch: {}\n", e.what_without_backtrace());
-    return 1;
-  } catch (const std::exception& e) {
-    fmt::print(stderr, "vgglite: {}\n", e.what());
-    return 1;
-  }
-  return 0;
+    return 0;
+  });
 }
