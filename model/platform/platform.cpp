@@ -90,7 +90,7 @@ void Platform::trace(const std::filesystem::path& vcd) {
   if (!std::ofstream(file)) fail("{}: cannot write the VCD trace", file.string());
   clock_ = std::make_unique<sc_core::sc_clock>("clock", sc_core::sc_time(config_.cycle_ns(), sc_core::SC_NS));
   trace_ = sc_core::sc_create_vcd_trace_file(vcd.string().c_str());
-  trace_->set_time_unit(1, sc_core::SC_PS);  // the kernel's resolution; stated, so SystemC need not warn
+  trace_->set_time_unit(1, sc_core::SC_PS);  // the kernel's resolution
   sc_core::sc_trace(trace_, *clock_, "clock");
   sc_core::sc_trace(trace_, accelerator.layer, "layer");
   sc_core::sc_trace(trace_, accelerator.busy, "accelerator_busy");
