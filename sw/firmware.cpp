@@ -116,19 +116,7 @@ InferenceResult Firmware::infer(std::size_t index) {
       throw FirmwareError(fmt::format("layer {} ({}): kernel {} with padding {} and stride {} is not supported "
                                       "(the accelerator does stride 1, padding kernel/2)",
                                       i, l.name, l.kernel, l.padding, l.stride));
-    LayerDescriptor d;
-    d.index = static_cast<std::uint32_t>(i);
-    d.type = static_cast<std::uint32_t>(l.type);
-    d.flags = (l.relu() ? kFlagRelu : 0u) | (l.pool() ? kFlagMaxPool : 0u);
-    // A dense layer reads the previous CHW result flattened: a 1x1 map of features.
-    d.in_channels = static_cast<std::uint32_t>(l.in_channels);
-    d.in_height = static_cast<std::uint32_t>(l.in_height);
-    d.in_width = static_cast<std::uint32_t>(l.in_width);
-    d.out_channels = static_cast<std::uint32_t>(l.out_channels);
-    d.kernel = static_cast<std::uint32_t>(l.kernel);
-    d.shift = l.shift();
-    d.in_zero_point = static_cast<std::uint32_t>(l.input_zero_point);
-    d.out_zero_point = static_cast<std::uint32_t>(l.output_zero_point);
+    LayerDescriptor d = layer_shape(l, static_cast<std::uint32_t>(i));
     d.in_addr = in_addr;
     d.weight_addr = model_addr + l.weight_file_offset;
     d.bias_addr = model_addr + l.bias_file_offset;

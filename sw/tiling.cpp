@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <vector>
 
+#include "model/accelerator/registers.h"
+
 namespace qacc::sw {
 namespace {
 
@@ -21,6 +23,30 @@ std::vector<std::uint32_t> halvings(std::uint32_t full, bool even) {
 }
 
 }  // namespace
+
+LayerDescriptor layer_shape(const QuantLayer& l, std::uint32_t index) {
+  LayerDescriptor d;
+  d.index = index;
+  d.type = static_cast<std::uint32_t>(l.type);
+  d.flags = (l.relu() ? regs::kFlagRelu : 0u) | (l.pool() ? regs::kFlagMaxPool : 0u);
+  // A dense layer reads the previous CHW result flattened: a 1x1 map of features.
+  d.in_channels = static_cast<std::uint32_t>(l.in_channels);
+  d.in_height = static_cast<std::uint32_t>(l.in_height);
+  d.in_width = static_cast<std::uint32_t>(l.in_width);
+  d.out_channels = static_cast<std::uint32_t>(l.out_channels);
+  d.kernel = static_cast<std::uint32_t>(l.kernel);
+  d.shift = l.shift();
+  d.in_zero_point = static_cast<std::uint32_t>(l.input_zero_point);
+  d.out_zero_point = static_cast<std::uint32_t>(l.output_zero_point);
+  return d;
+}
+
+LayerDescriptor smallest_tiles(LayerDescriptor d) {
+  d.tile_out_channels = 1;
+  d.tile_rows = std::min(d.out_height(), d.pool() ? 2u : 1u);  // a pooled tile holds whole row pairs
+  d.tile_in_channels = 1;
+  return d;
+}
 
 std::uint64_t estimated_dram_bytes(const LayerDescriptor& d) {
   const std::uint64_t row_tiles = (d.out_height() + d.tile_rows - 1) / d.tile_rows;

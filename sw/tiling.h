@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "model/accelerator/layer_descriptor.h"
+#include "model/io/model_file.h"
 
 namespace qacc::sw {
 
@@ -18,6 +19,13 @@ struct TilePlan {
   std::uint32_t out_channels = 0, rows = 0, in_channels = 0;
   std::uint64_t dram_bytes = 0;  // estimated traffic of the layer with this plan
 };
+
+// The descriptor of a model layer without addresses and tile sizes.
+LayerDescriptor layer_shape(const QuantLayer& layer, std::uint32_t index);
+
+// The layer with the smallest tiles the accelerator accepts: what every buffer must
+// at least hold.
+LayerDescriptor smallest_tiles(LayerDescriptor d);
 
 // DRAM bytes the layer moves with the descriptor's tile sizes: weights once per row
 // tile, inputs (with their halo rows) once per output-channel tile, results once.

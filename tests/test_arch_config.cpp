@@ -73,7 +73,13 @@ constexpr const char* kAllKeys =
     "dram_latency_cycles: 55\n"
     "dram_bytes_per_cycle: 24\n"
     "dram_bytes: 2097152\n"
-    "quantum_cycles: 500\n";
+    "quantum_cycles: 500\n"
+    "energy_mac_pj: 0.25\n"
+    "energy_sram_byte_pj: 3\n"
+    "energy_dram_byte_pj: 200\n"
+    "energy_register_pj: 0.5\n"
+    "area_pe_um2: 450\n"
+    "area_sram_byte_um2: 5.5\n";
 
 TEST(ArchConfig, DefaultsAreValid) { EXPECT_NO_THROW(validate(ArchConfig{})); }
 
@@ -95,6 +101,12 @@ TEST(ArchConfig, LoadsEveryKeyFromYaml) {
   EXPECT_EQ(c.dram_bytes_per_cycle, 24u);
   EXPECT_EQ(c.dram_bytes, 2097152u);
   EXPECT_EQ(c.quantum_cycles, 500u);
+  EXPECT_EQ(c.energy_mac_pj, 0.25);
+  EXPECT_EQ(c.energy_sram_byte_pj, 3.0);
+  EXPECT_EQ(c.energy_dram_byte_pj, 200.0);
+  EXPECT_EQ(c.energy_register_pj, 0.5);
+  EXPECT_EQ(c.area_pe_um2, 450.0);
+  EXPECT_EQ(c.area_sram_byte_um2, 5.5);
 }
 
 TEST(ArchConfig, DescribeRoundTripsThroughAFile) {
@@ -102,7 +114,7 @@ TEST(ArchConfig, DescribeRoundTripsThroughAFile) {
   const ArchConfig c = load_arch_config(first.path());
   const auto lines = describe(c);
   // Every key of the file, once each.
-  EXPECT_EQ(lines.size(), 15u);
+  EXPECT_EQ(lines.size(), 21u);
   std::map<std::string, std::string> values(lines.begin(), lines.end());
   EXPECT_EQ(values.size(), lines.size());
   EXPECT_EQ(values["dataflow"], "os");
@@ -173,6 +185,22 @@ TEST(ArchConfig, OtherOutOfRangeValuesNameTheKey) {
   c = ArchConfig{};
   c.dram_bytes = (1u << 30) + 1;
   EXPECT_TRUE(mentions(validate_error(c), "config key dram_bytes"));
+}
+
+TEST(ArchConfig, EnergyAndAreaEntriesMustBeFiniteAndNonNegative) {
+  for (const char* key : {"energy_mac_pj", "energy_sram_byte_pj", "energy_dram_byte_pj", "energy_register_pj",
+                          "area_pe_um2", "area_sram_byte_um2"}) {
+    for (const char* text : {"-1", "nan", "inf", "1e7"}) {
+      ArchConfig c;
+      apply_override(c, std::string(key) + "=" + text);
+      const std::string e = validate_error(c);
+      EXPECT_TRUE(mentions(e, std::string("config key ") + key)) << key << "=" << text << ": " << e;
+    }
+    // Zero is a legitimate "ignore this cost".
+    ArchConfig c;
+    apply_override(c, std::string(key) + "=0");
+    EXPECT_NO_THROW(validate(c));
+  }
 }
 
 TEST(ArchConfig, NonNumericValuesAreRejectedNamingTheKey) {

@@ -30,17 +30,11 @@ struct Options {
 };
 
 qacc::ArchConfig make_config(const Options& o) {
-  qacc::ArchConfig c = o.config_file.empty() ? qacc::ArchConfig{} : qacc::load_arch_config(o.config_file);
-  if (!o.pe.empty()) {
-    const auto x = o.pe.find('x');
-    if (x == std::string::npos) throw qacc::UsageError(fmt::format("--pe '{}': expected ROWSxCOLS, e.g. 16x16", o.pe));
-    qacc::apply_override(c, "pe_rows=" + o.pe.substr(0, x));
-    qacc::apply_override(c, "pe_cols=" + o.pe.substr(x + 1));
-  }
-  if (!o.dataflow.empty()) qacc::apply_override(c, "dataflow=" + o.dataflow);
-  for (const auto& s : o.overrides) qacc::apply_override(c, s);
-  qacc::validate(c);
-  return c;
+  std::vector<std::string> overrides;
+  if (!o.pe.empty()) overrides.push_back("pe=" + o.pe);
+  if (!o.dataflow.empty()) overrides.push_back("dataflow=" + o.dataflow);
+  overrides.insert(overrides.end(), o.overrides.begin(), o.overrides.end());
+  return qacc::load_design(o.config_file, overrides);
 }
 
 int run(const Options& o) {
@@ -49,6 +43,7 @@ int run(const Options& o) {
   in.model_path = o.model;
   in.model_file = qacc::read_file(o.model, qacc::kModelMaxBytes);
   in.model = qacc::decode_model(in.model_file.data(), in.model_file.size(), o.model.string());
+  qacc::check_buffers_fit(in.config, in.model);
   const qacc::Image image = qacc::load_image(o.image);
   in.images.push_back({image.pixels, image.label});
   if (o.trace == "vcd") {

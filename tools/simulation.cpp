@@ -4,12 +4,36 @@
 
 #include "model/io/error.h"
 #include "model/platform/platform.h"
+#include "sw/tiling.h"
 
 namespace qacc {
 
 std::filesystem::path default_model_path() { return std::filesystem::path(QACC_SOURCE_DIR) / "train/shipped/vgglite_int8.qacm"; }
 std::filesystem::path default_image_path() { return std::filesystem::path(QACC_SOURCE_DIR) / "traces/images/cat.bin"; }
 std::filesystem::path default_reference_path() { return std::filesystem::path(QACC_SOURCE_DIR) / "traces/golden/samples.qacr"; }
+
+ArchConfig load_design(const std::filesystem::path& file, const std::vector<std::string>& overrides) {
+  ArchConfig c = file.empty() ? ArchConfig{} : load_arch_config(file);
+  for (const auto& s : overrides) apply_override(c, s);
+  validate(c);
+  return c;
+}
+
+void check_buffers_fit(const ArchConfig& c, const QuantModel& model) {
+  for (std::size_t i = 0; i < model.layers.size(); ++i) {
+    const auto& layer = model.layers[i];
+    const BufferNeeds n = buffer_needs(sw::smallest_tiles(sw::layer_shape(layer, static_cast<std::uint32_t>(i))));
+    const auto require = [&](std::uint64_t need, std::uint32_t have, const char* key, const char* what) {
+      if (need > have)
+        throw UsageError(fmt::format("config key {}: {} bytes cannot hold the smallest tile of layer {} ({}): {} needs {} "
+                                     "bytes",
+                                     key, have, i, layer.name, what, need));
+    };
+    require(2 * n.input_half, c.input_buffer_bytes, "input_buffer_bytes", "two input halves");
+    require(2 * n.weight_half, c.weight_buffer_bytes, "weight_buffer_bytes", "two weight halves");
+    require(n.output, c.output_buffer_bytes, "output_buffer_bytes", "one partial-sum tile and two result tiles");
+  }
+}
 
 SimulationResult simulate(const SimulationInput& in, const ImageCallback& on_image) {
   // The kernel's informational notes ("stopped by user", trace time units) would

@@ -55,6 +55,14 @@ struct SimulationResult {
   bool ok() const { return error.empty(); }
 };
 
+// The design of a tool's command line: the YAML file if given (else the defaults),
+// then each key=value override in order; validated.
+ArchConfig load_design(const std::filesystem::path& file, const std::vector<std::string>& overrides);
+
+// Throws qacc::UsageError naming the buffer's config key when even the smallest tile
+// of some layer does not fit it (the firmware would stop at that layer).
+void check_buffers_fit(const ArchConfig& config, const QuantModel& model);
+
 using ImageCallback = std::function<void(std::size_t index, const ImageResult& result)>;
 
 // Runs every image; `on_image`, if given, sees each result as its image finishes.

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "model/io/error.h"
+#include "model/io/gnuplot.h"
 #include "train/progress.h"
 
 namespace qacc {
@@ -297,14 +298,7 @@ VggLite load_float_model(const fs::path& path) {
 }
 
 void plot_training_curves(const fs::path& csv, const fs::path& png) {
-  if (std::system("command -v gnuplot >/dev/null 2>&1") != 0) {
-    fmt::print(stderr, "gnuplot not found: skipping {}\n", png.string());
-    return;
-  }
-  const fs::path script = png.string() + ".gp";
-  {
-    std::ofstream out(script);
-    out << fmt::format(R"gp(set terminal pngcairo size 1200,480 font ",11"
+  run_gnuplot(png.string() + ".gp", fmt::format(R"gp(set terminal pngcairo size 1200,480 font ",11"
 set output "{png}"
 set datafile separator ","
 set key autotitle columnhead
@@ -320,12 +314,8 @@ set key bottom right
 plot "{csv}" using 1:($4*100) with linespoints title "train", "" using 1:($6*100) with linespoints title "validation"
 unset multiplot
 )gp",
-                       fmt::arg("png", png.string() + ".tmp"), fmt::arg("csv", csv.string()));
-  }
-  if (std::system(fmt::format("gnuplot '{}'", script.string()).c_str()) != 0)
-    fail("{}: gnuplot failed", script.string());
-  fs::rename(png.string() + ".tmp", png);
-  fs::remove(script);
+                                                fmt::arg("png", png.string() + ".tmp"), fmt::arg("csv", csv.string())),
+              {png});
 }
 
 }  // namespace qacc

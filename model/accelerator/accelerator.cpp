@@ -70,6 +70,7 @@ Accelerator::Accelerator(sc_core::sc_module_name name, const ArchConfig& config)
 
 void Accelerator::b_transport(tlm::tlm_generic_payload& t, sc_core::sc_time& delay) {
   delay += sc_core::sc_time(config_.cycle_ns(), sc_core::SC_NS);
+  ++register_accesses_;
   // In order: streaming width, byte enables, size and alignment, then decode.
   if (t.get_streaming_width() != t.get_data_length()) {
     t.set_response_status(tlm::TLM_BURST_ERROR_RESPONSE);
@@ -120,6 +121,8 @@ void Accelerator::b_transport(tlm::tlm_generic_payload& t, sc_core::sc_time& del
   if (start) {
     // The descriptor is latched here, so firmware may program the next layer at once.
     latched_ = latch_descriptor();
+    latched_accesses_ = register_accesses_ - accesses_at_start_;
+    accesses_at_start_ = register_accesses_;
     bank_.set(regs::kStatus, regs::kStatusBusy);
     start_.notify(delay);
   }
@@ -158,6 +161,7 @@ void Accelerator::controller() {
     s.tile_out_channels = d.tile_out_channels;
     s.tile_rows = d.tile_rows;
     s.tile_in_channels = d.tile_in_channels;
+    s.register_accesses = latched_accesses_;
     const auto start = sc_core::sc_time_stamp();
     const auto dma0 = dma.stats();
     const auto pe0 = pe_array.stats();

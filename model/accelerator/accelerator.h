@@ -38,6 +38,9 @@ struct LayerStats {
   std::uint64_t macs = 0;
   std::uint64_t tiles = 0, passes = 0;
   std::uint64_t dram_read = 0, dram_written = 0;
+  // Register reads and writes since the previous START: programming this layer and
+  // acknowledging the one before.
+  std::uint64_t register_accesses = 0;
   BufferCounts input_buffer, weight_buffer, output_buffer;
   std::uint32_t tile_out_channels = 0, tile_rows = 0, tile_in_channels = 0;
 };
@@ -81,6 +84,7 @@ class Accelerator : public sc_core::sc_module {
   RegisterBank bank_;
   sc_core::sc_event start_, irq_changed_;
   LayerDescriptor latched_;
+  std::uint64_t register_accesses_ = 0, accesses_at_start_ = 0, latched_accesses_ = 0;
   std::vector<LayerStats> layer_stats_;
 };
 

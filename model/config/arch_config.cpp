@@ -67,16 +67,31 @@ const std::map<std::string, Key>& keys() {
       {"dram_bytes_per_cycle", number_key("dram_bytes_per_cycle", &ArchConfig::dram_bytes_per_cycle)},
       {"dram_bytes", number_key("dram_bytes", &ArchConfig::dram_bytes)},
       {"quantum_cycles", number_key("quantum_cycles", &ArchConfig::quantum_cycles)},
+      {"energy_mac_pj", number_key("energy_mac_pj", &ArchConfig::energy_mac_pj)},
+      {"energy_sram_byte_pj", number_key("energy_sram_byte_pj", &ArchConfig::energy_sram_byte_pj)},
+      {"energy_dram_byte_pj", number_key("energy_dram_byte_pj", &ArchConfig::energy_dram_byte_pj)},
+      {"energy_register_pj", number_key("energy_register_pj", &ArchConfig::energy_register_pj)},
+      {"area_pe_um2", number_key("area_pe_um2", &ArchConfig::area_pe_um2)},
+      {"area_sram_byte_um2", number_key("area_sram_byte_um2", &ArchConfig::area_sram_byte_um2)},
   };
   return k;
 }
 
 void set_key(ArchConfig& c, const std::string& key, const std::string& value) {
+  // "pe: RxC" sets both dimensions, so a sweep can step through shapes.
+  if (key == "pe") {
+    const auto x = value.find('x');
+    if (x == std::string::npos)
+      throw UsageError(fmt::format("config key pe: '{}', expected ROWSxCOLS, e.g. 16x16", value));
+    set_key(c, "pe_rows", value.substr(0, x));
+    set_key(c, "pe_cols", value.substr(x + 1));
+    return;
+  }
   const auto it = keys().find(key);
   if (it == keys().end()) {
     std::string known;
     for (const auto& [name, unused] : keys()) known += (known.empty() ? "" : ", ") + name;
-    throw UsageError(fmt::format("config: unknown key '{}' (known keys: {})", key, known));
+    throw UsageError(fmt::format("config: unknown key '{}' (known keys: {}, and pe=ROWSxCOLS)", key, known));
   }
   try {
     it->second.set(c, value);
@@ -98,9 +113,11 @@ void validate(const ArchConfig& c) {
   require(c.clock_mhz > 0 && c.clock_mhz <= 10000, "clock_mhz", "must be in (0, 10000]");
   require(c.pe_rows >= 1 && c.pe_rows <= 256, "pe_rows", "must be 1..256");
   require(c.pe_cols >= 1 && c.pe_cols <= 256, "pe_cols", "must be 1..256");
-  require(c.input_buffer_bytes >= 1024, "input_buffer_bytes", "must be at least 1024");
-  require(c.weight_buffer_bytes >= 1024, "weight_buffer_bytes", "must be at least 1024");
-  require(c.output_buffer_bytes >= 1024, "output_buffer_bytes", "must be at least 1024");
+  // Whether a buffer holds the smallest tile depends on the model: checked against it
+  // before a run (check_buffers_fit in tools/simulation.h). This is only a floor.
+  require(c.input_buffer_bytes >= 64, "input_buffer_bytes", "must be at least 64");
+  require(c.weight_buffer_bytes >= 64, "weight_buffer_bytes", "must be at least 64");
+  require(c.output_buffer_bytes >= 64, "output_buffer_bytes", "must be at least 64");
   require(c.ppu_lanes >= 1 && c.ppu_lanes <= 1024, "ppu_lanes", "must be 1..1024");
   require(c.dma_bus_bytes >= 1 && c.dma_bus_bytes <= 256 && (c.dma_bus_bytes & (c.dma_bus_bytes - 1)) == 0,
           "dma_bus_bytes", "must be a power of two, 1..256");
@@ -111,6 +128,14 @@ void validate(const ArchConfig& c) {
   require(c.dram_bytes_per_cycle >= 1 && c.dram_bytes_per_cycle <= 1024, "dram_bytes_per_cycle", "must be 1..1024");
   require(c.dram_bytes >= (1u << 20) && c.dram_bytes <= (1u << 30), "dram_bytes", "must be 1 MiB..1 GiB");
   require(c.quantum_cycles >= 1, "quantum_cycles", "must be positive");
+  // NaN fails every comparison, so it is rejected here too.
+  const auto per_unit = [&](double v, const char* key) { require(v >= 0 && v <= 1e6, key, "must be in [0, 1e6]"); };
+  per_unit(c.energy_mac_pj, "energy_mac_pj");
+  per_unit(c.energy_sram_byte_pj, "energy_sram_byte_pj");
+  per_unit(c.energy_dram_byte_pj, "energy_dram_byte_pj");
+  per_unit(c.energy_register_pj, "energy_register_pj");
+  per_unit(c.area_pe_um2, "area_pe_um2");
+  per_unit(c.area_sram_byte_um2, "area_sram_byte_um2");
 }
 
 void apply_override(ArchConfig& c, const std::string& assignment) {

@@ -30,13 +30,23 @@ struct ArchConfig {
   std::uint32_t dram_bytes = 64u << 20;
   std::uint32_t quantum_cycles = 10000;  // CPU temporal-decoupling quantum
 
+  // Energy per event and area per unit, for the proxies of model/timing/energy_model.h.
+  // Defaults and their sources: docs/design-space.md.
+  double energy_mac_pj = 0.3;            // one int8 x int8 multiply and int32 add
+  double energy_sram_byte_pj = 2.5;      // one byte read or written in an on-chip buffer
+  double energy_dram_byte_pj = 160.0;    // one byte read or written in DRAM
+  double energy_register_pj = 1.0;       // one 32-bit register access over the bus
+  double area_pe_um2 = 500.0;            // one PE: multiplier, adder, pipeline registers
+  double area_sram_byte_um2 = 4.6;       // one byte of buffer, cells and periphery
+
   double cycle_ns() const { return 1000.0 / clock_mhz; }
 };
 
 // Throws qacc::UsageError naming the key and the reason.
 void validate(const ArchConfig& config);
 
-// Applies "key=value" (keys as in the YAML file, e.g. pe_rows=32, dataflow=os).
+// Applies "key=value" (keys as in the YAML file, e.g. pe_rows=32, dataflow=os; and
+// pe=ROWSxCOLS for both dimensions at once).
 void apply_override(ArchConfig& config, const std::string& assignment);
 
 ArchConfig load_arch_config(const std::filesystem::path& path);

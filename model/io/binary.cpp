@@ -117,4 +117,8 @@ void write_file_atomic(const std::filesystem::path& path, const std::vector<std:
   }
 }
 
+void write_file_atomic(const std::filesystem::path& path, const std::string& text) {
+  write_file_atomic(path, std::vector<std::uint8_t>(text.begin(), text.end()));
+}
+
 }  // namespace qacc

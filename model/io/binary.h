@@ -60,5 +60,6 @@ class ByteReader {
 // failed or interrupted write never leaves a half-written output.
 std::vector<std::uint8_t> read_file(const std::filesystem::path& path, std::size_t max_bytes);
 void write_file_atomic(const std::filesystem::path& path, const std::vector<std::uint8_t>& bytes);
+void write_file_atomic(const std::filesystem::path& path, const std::string& text);
 
 }  // namespace qacc
