@@ -46,6 +46,7 @@ Totals totals(const SimulationInput& in, std::size_t /*image*/, const ImageResul
     t.register_accesses += a.register_accesses;
     t.energy += timing::energy(in.config, a);
     t.cycles += l.cycles;
+    t.dma_cycles += l.dma_cycles;
     t.compute_cycles += l.compute_cycles;
     t.stall_cycles += l.stall_cycles;
     t.macs += l.macs;
@@ -137,6 +138,7 @@ nlohmann::json stats_json(const SimulationInput& in, std::size_t image, const Im
             {"accelerator_cycles", t.cycles},
             {"compute_cycles", t.compute_cycles},
             {"stall_cycles", t.stall_cycles},
+            {"dma_cycles", t.dma_cycles},
             {"macs", t.macs},
             {"pe_utilization", t.utilization},
             {"dram_bytes_read", t.dram_read},

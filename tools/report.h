@@ -14,7 +14,7 @@ namespace qacc {
 
 struct Totals {
   std::uint64_t cycles = 0, compute_cycles = 0, stall_cycles = 0, macs = 0, dram_read = 0, dram_written = 0;
-  std::uint64_t sram_bytes = 0, register_accesses = 0;
+  std::uint64_t sram_bytes = 0, register_accesses = 0, dma_cycles = 0;
   double utilization = 0;  // MACs / (PEs x accelerator cycles)
   double latency_us = 0;   // the image's simulated time at the clock
   timing::Energy energy;   // of the accelerator's layers

@@ -231,7 +231,8 @@ struct Row {
   std::size_t index = 0;
   std::string status = "missing", message;
   json point;  // the point's file, when it has stats
-  double pes = 0, cycles = 0, utilization = 0, dram_bound = 0, compute_bound = 0, area = 0, energy_uj = 0, latency_us = 0;
+  double pes = 0, cycles = 0, utilization = 0, dma_cycles = 0, compute_bound = 0, area = 0, energy_uj = 0,
+         latency_us = 0;
 };
 
 Row read_point(const fs::path& dir, std::size_t index) {
@@ -257,7 +258,7 @@ Row read_point(const fs::path& dir, std::size_t index) {
       row.area = total.at("area_mm2").get<double>();
       row.energy_uj = total.at("energy_pj").at("total").get<double>() * 1e-6;
       row.latency_us = total.at("latency_us").get<double>();
-      row.dram_bound = row.point.at("dram_bound_cycles").get<double>();
+      row.dma_cycles = total.at("dma_cycles").get<double>();
       row.compute_bound = row.point.at("compute_bound_cycles").get<double>();
     }
   } catch (const std::exception& e) {
@@ -278,7 +279,7 @@ std::string csv_table(const Sweep& s, const std::vector<Row>& rows) {
   std::string text = "index,point,status,message";
   for (const auto& k : config_keys) text += "," + k;
   text +=
-      ",pe_count,cycles,accelerator_cycles,compute_cycles,stall_cycles,compute_bound_cycles,dram_bound_cycles,"
+      ",pe_count,cycles,accelerator_cycles,compute_cycles,stall_cycles,dma_cycles,compute_bound_cycles,dram_bound_cycles,"
       "latency_us,pe_utilization,macs,dram_bytes,sram_bytes,energy_uj,energy_mac_uj,energy_sram_uj,energy_dram_uj,"
       "energy_register_uj,area_mm2";
   for (const auto& name : layer_names) text += ",cycles_" + name;
@@ -287,17 +288,17 @@ std::string csv_table(const Sweep& s, const std::vector<Row>& rows) {
     text += fmt::format("{},{},{},{}", r.index, csv_field(qacc::sweep::label(s.points[r.index])), r.status,
                         csv_field(r.message));
     if (!r.point.contains("stats")) {
-      text += std::string(config_keys.size() + 18 + layer_names.size(), ',') + "\n";
+      text += std::string(config_keys.size() + 19 + layer_names.size(), ',') + "\n";
       continue;
     }
     const json& st = r.point["stats"];
     const json& t = st["total"];
     const json& e = t["energy_pj"];
     for (const auto& k : config_keys) text += "," + csv_field(st["config"].value(k, ""));
-    text += fmt::format(",{},{},{},{},{},{:.1f},{:.1f},{:.3f},{:.6f},{},{},{},{:.4f},{:.4f},{:.4f},{:.4f},{:.6f},{:.5f}",
+    text += fmt::format(",{},{},{},{},{},{},{:.1f},{:.1f},{:.3f},{:.6f},{},{},{},{:.4f},{:.4f},{:.4f},{:.4f},{:.6f},{:.5f}",
                         r.pes, t["cycles"].get<std::uint64_t>(), t["accelerator_cycles"].get<std::uint64_t>(),
                         t["compute_cycles"].get<std::uint64_t>(), t["stall_cycles"].get<std::uint64_t>(),
-                        r.compute_bound, r.dram_bound, r.latency_us, r.utilization, t["macs"].get<std::uint64_t>(),
+                        t["dma_cycles"].get<std::uint64_t>(), r.compute_bound, r.point["dram_bound_cycles"].get<double>(), r.latency_us, r.utilization, t["macs"].get<std::uint64_t>(),
                         t["dram_bytes_read"].get<std::uint64_t>() + t["dram_bytes_written"].get<std::uint64_t>(),
                         t["sram_bytes"].get<std::uint64_t>(), r.energy_uj, e["mac"].get<double>() * 1e-6,
                         e["sram"].get<double>() * 1e-6, e["dram"].get<double>() * 1e-6,
@@ -332,15 +333,15 @@ void draw_plots(const fs::path& dir, const Sweep& s, const std::vector<Row>& row
   int k = 0;
   for (const auto& [name, points] : groups) {
     const fs::path data = plots / fmt::format("series-{}.dat", k);
-    std::string text = "# pe_count cycles utilization dram_bound compute_bound area_mm2 energy_uj latency_us\n";
+    std::string text = "# pe_count cycles utilization dma_cycles compute_bound area_mm2 energy_uj latency_us\n";
     for (const Row* r : points)
-      text += fmt::format("{} {} {} {} {} {} {} {}\n", r->pes, r->cycles, r->utilization, r->dram_bound,
+      text += fmt::format("{} {} {} {} {} {} {} {}\n", r->pes, r->cycles, r->utilization, r->dma_cycles,
                           r->compute_bound, r->area, r->energy_uj, r->latency_us);
     qacc::write_file_atomic(data, text);
     const std::string title = name;  // gnuplot strings in double quotes: no quotes in labels
     const int color = k + 1;
     cycles_plot += fmt::format("{}\"{}\" using 1:2 with linespoints lc {} pt 7 title \"{}\", "
-                               "\"{}\" using 1:4 with lines lc {} dt 2 title \"{}: DRAM bound\"",
+                               "\"{}\" using 1:4 with lines lc {} dt 2 title \"{}: DMA busy\"",
                                cycles_plot.empty() ? "" : ", ", data.string(), color, title, data.string(), color, title);
     util_plot += fmt::format("{}\"{}\" using 1:($3*100) with linespoints lc {} pt 7 title \"{}\"",
                              util_plot.empty() ? "" : ", ", data.string(), color, title);
@@ -377,9 +378,9 @@ void draw_plots(const fs::path& dir, const Sweep& s, const std::vector<Row>& row
   const fs::path cycles_png = dir / "cycles_vs_pes.png", util_png = dir / "utilization_vs_pes.png",
                  pareto_png = dir / "pareto.png";
   const std::string script = fmt::format(
-      R"gp(set terminal pngcairo size 1000,640 font ",10"
+      R"gp(set terminal pngcairo size 1000,760 font ",10" noenhanced
 set grid
-set key outside right top
+set key outside below
 set logscale x 2
 set xlabel "PEs (rows x columns)"
 set output "{cycles_png}.tmp"
@@ -393,7 +394,7 @@ unset logscale y
 set ylabel "utilization (%)"
 set yrange [0:100]
 plot {util_plot}
-set terminal pngcairo size 1400,560 font ",10"
+set terminal pngcairo size 1400,640 font ",10" noenhanced
 set output "{pareto_png}.tmp"
 set yrange [*:*]
 unset logscale x
@@ -402,11 +403,10 @@ set title "Latency against area (Pareto front: line)"
 set xlabel "area proxy (mm2)"
 set ylabel "latency (us)"
 set logscale y
-set key inside top right
-plot {area_plot}, "{area_front}" using 1:2 with steps lc rgb "black" lw 2 title "Pareto front"
+plot {area_plot}, "{area_front}" using 1:2 with steps lc rgb "black" lw 2 title "Pareto front", "{area_front}" using 1:2 with points lc rgb "black" pt 6 ps 2 notitle
 set title "Latency against energy (Pareto front: line)"
 set xlabel "energy per image (uJ)"
-plot {energy_plot}, "{energy_front}" using 1:2 with steps lc rgb "black" lw 2 title "Pareto front"
+plot {energy_plot}, "{energy_front}" using 1:2 with steps lc rgb "black" lw 2 title "Pareto front", "{energy_front}" using 1:2 with points lc rgb "black" pt 6 ps 2 notitle
 unset multiplot
 )gp",
       fmt::arg("cycles_png", cycles_png.string()), fmt::arg("util_png", util_png.string()),
@@ -539,6 +539,7 @@ int sc_main(int argc, char** argv) {
                  return keys;
                }(),
                spec_path(plan_options.out).string());
+    std::fflush(stdout);  // before the children's progress on stderr
     if (plan_cmd->parsed()) {
       fmt::print("jobs: {} (one command per point; e.g. parallel --will-cite -j 4 < {}), then: sim_sweep merge {}\n",
                  (plan_options.out / "jobs.txt").string(), (plan_options.out / "jobs.txt").string(),
