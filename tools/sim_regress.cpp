@@ -5,6 +5,7 @@
 // stream each image's result back through a pipe. The parent computes the LibTorch
 // references in batches and never starts SystemC itself.
 #include <poll.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -145,6 +146,7 @@ int run(const Options& o) {
   std::vector<bool> received(n, false);
   std::vector<Worker> workers;
   std::size_t done = 0;
+  long worker_rss_kib = 0;
   const auto t1 = std::chrono::steady_clock::now();
   const std::size_t share = (n + static_cast<std::size_t>(jobs) - 1) / static_cast<std::size_t>(jobs);
   for (std::size_t begin = 0; begin < n; begin += share) {
@@ -208,7 +210,10 @@ int run(const Options& o) {
       }
       ::close(w.fd);
       int status = 0;
-      ::waitpid(w.pid, &status, 0);
+      rusage usage{};
+      ::wait4(w.pid, &status, 0, &usage);
+      // A forked worker's figure counts the pages it shares with this process.
+      worker_rss_kib = std::max(worker_rss_kib, usage.ru_maxrss);
       if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
         fmt::print(stderr, "sim_regress: a simulation worker died (status {})\n", status);
       workers.erase(workers.begin() + static_cast<std::ptrdiff_t>(i));
@@ -253,6 +258,8 @@ int run(const Options& o) {
              pct(torch_correct), torch_correct);
   fmt::print("time: LibTorch references {:.1f} s, simulation {:.1f} s ({:.1f} images/s)\n", reference_seconds,
              sim_seconds, static_cast<double>(n) / sim_seconds);
+  fmt::print("peak resident memory: {:.1f} MiB this process, {:.1f} MiB the largest worker\n", qacc::peak_rss_mib(),
+             static_cast<double>(worker_rss_kib) / 1024.0);
   if (!first_problem.empty()) fmt::print("first problem: {}\n", first_problem);
   return failed + logit_mismatch + layer_mismatch == 0 ? 0 : 1;
 }

@@ -67,7 +67,8 @@ int run(const Options& o) {
   for (const auto& [target, s] : sim.bus)
     fmt::print("bus -> {}: {} transactions, {} bytes read, {} bytes written\n", target, s.transactions, s.bytes_read,
                s.bytes_written);
-  fmt::print("simulated in {:.3f} s wall time\n", sim.wall_seconds);
+  fmt::print("simulated in {:.3f} s wall time; peak resident memory {:.1f} MiB\n", sim.wall_seconds,
+             qacc::peak_rss_mib());
   if (!in.vcd.empty()) fmt::print("VCD trace: {}.vcd\n", in.vcd.string());
   if (!o.stats_json.empty()) {
     qacc::write_stats_json(o.stats_json, in, 0, r);

@@ -1,6 +1,7 @@
 #include "tools/simulation.h"
 
 #include <chrono>
+#include <fstream>
 
 #include "model/io/error.h"
 #include "model/platform/platform.h"
@@ -17,6 +18,13 @@ ArchConfig load_design(const std::filesystem::path& file, const std::vector<std:
   for (const auto& s : overrides) apply_override(c, s);
   validate(c);
   return c;
+}
+
+double peak_rss_mib() {
+  std::ifstream status("/proc/self/status");
+  for (std::string line; std::getline(status, line);)
+    if (line.rfind("VmHWM:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;  // "VmHWM:   1234 kB"
+  return 0;
 }
 
 void check_buffers_fit(const ArchConfig& c, const QuantModel& model) {

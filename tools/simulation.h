@@ -63,6 +63,10 @@ ArchConfig load_design(const std::filesystem::path& file, const std::vector<std:
 // of some layer does not fit it (the firmware would stop at that layer).
 void check_buffers_fit(const ArchConfig& config, const QuantModel& model);
 
+// This process's peak resident memory (VmHWM), in MiB; 0 where /proc cannot tell.
+// Read from /proc because getrusage's figure carries over a parent's peak across exec.
+double peak_rss_mib();
+
 using ImageCallback = std::function<void(std::size_t index, const ImageResult& result)>;
 
 // Runs every image; `on_image`, if given, sees each result as its image finishes.
