@@ -27,6 +27,7 @@ struct Options {
   std::filesystem::path stats_json, stats_csv;
   bool check = false;
   std::filesystem::path reference = qacc::default_reference_path();
+  std::string fault;
 };
 
 qacc::ArchConfig make_config(const Options& o) {
@@ -46,6 +47,7 @@ int run(const Options& o) {
   qacc::check_buffers_fit(in.config, in.model);
   const qacc::Image image = qacc::load_image(o.image);
   in.images.push_back({image.pixels, image.label});
+  if (!o.fault.empty()) in.fault = qacc::parse_fault(o.fault);
   if (o.trace == "vcd") {
     auto stem = o.trace_file;
     if (stem.extension() == ".vcd") stem.replace_extension();
@@ -108,6 +110,9 @@ int sc_main(int argc, char** argv) {
   app.add_option("--stats-csv", o.stats_csv, "Write per-layer statistics as CSV");
   app.add_flag("--check", o.check, "Compare every layer with the golden references");
   app.add_option("--reference", o.reference, "Golden reference file for --check")->capture_default_str();
+  app.add_option("--inject-fault", o.fault,
+                 "Test hook: dram-error:LAYER (memory error under its weights), hang:LAYER (no interrupt), "
+                 "buffers (capability registers claim 16x the buffers)");
   return qacc::run_tool("sim_top", app, argc, argv, [&] { return run(o); });
 }
 

@@ -1,9 +1,11 @@
 #include "tools/simulation.h"
 
+#include <charconv>
 #include <chrono>
 #include <fstream>
 
 #include "model/io/error.h"
+#include "model/platform/memory_map.h"
 #include "model/platform/platform.h"
 #include "sw/tiling.h"
 
@@ -18,6 +20,24 @@ ArchConfig load_design(const std::filesystem::path& file, const std::vector<std:
   for (const auto& s : overrides) apply_override(c, s);
   validate(c);
   return c;
+}
+
+FaultInjection parse_fault(const std::string& spec) {
+  FaultInjection f;
+  const auto colon = spec.find(':');
+  const std::string kind = spec.substr(0, colon);
+  if (kind == "buffers" && colon == std::string::npos) {
+    f.kind = FaultInjection::Kind::kMisreportedBuffers;
+    return f;
+  }
+  if ((kind == "dram-error" || kind == "hang") && colon != std::string::npos) {
+    f.kind = kind == "hang" ? FaultInjection::Kind::kHang : FaultInjection::Kind::kDramError;
+    const std::string layer = spec.substr(colon + 1);
+    const auto* end = layer.data() + layer.size();
+    if (const auto [ptr, ec] = std::from_chars(layer.data(), end, f.layer); ec == std::errc() && ptr == end && !layer.empty())
+      return f;
+  }
+  throw UsageError(fmt::format("--inject-fault '{}': expected dram-error:LAYER, hang:LAYER or buffers", spec));
 }
 
 double peak_rss_mib() {
@@ -89,6 +109,24 @@ SimulationResult simulate(const SimulationInput& in, const ImageCallback& on_ima
   std::vector<std::vector<std::uint8_t>> pixels;
   for (const auto& image : in.images) pixels.push_back(image.pixels);
   top.load(in.model_file, std::move(pixels));
+  if (in.fault.kind != FaultInjection::Kind::kNone && in.fault.kind != FaultInjection::Kind::kMisreportedBuffers &&
+      in.fault.layer >= in.model.layers.size())
+    throw UsageError(fmt::format("--inject-fault: layer {} of {}", in.fault.layer, in.model.layers.size()));
+  switch (in.fault.kind) {
+    case FaultInjection::Kind::kNone:
+      break;
+    case FaultInjection::Kind::kDramError: {
+      const QuantLayer& l = in.model.layers[in.fault.layer];
+      top.dram.inject_error(memory_map::kModel + l.weight_file_offset, l.weight_count());
+      break;
+    }
+    case FaultInjection::Kind::kHang:
+      top.accelerator.inject_hang(in.fault.layer);
+      break;
+    case FaultInjection::Kind::kMisreportedBuffers:
+      top.accelerator.inject_misreported_buffers(16);
+      break;
+  }
   if (!in.vcd.empty()) top.trace(in.vcd);
 
   const auto start = std::chrono::steady_clock::now();

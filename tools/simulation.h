@@ -26,6 +26,17 @@ struct SimImage {
   std::optional<int> label;
 };
 
+// Test hooks that break a block on purpose (sim_top --inject-fault): an uncorrectable
+// DRAM error under a layer's weights, a layer that never raises its interrupt, or
+// capability registers that claim 16x the real buffers.
+struct FaultInjection {
+  enum class Kind { kNone, kDramError, kHang, kMisreportedBuffers };
+  Kind kind = Kind::kNone;
+  std::uint32_t layer = 0;
+};
+// "dram-error:LAYER", "hang:LAYER" or "buffers"; throws qacc::UsageError otherwise.
+FaultInjection parse_fault(const std::string& spec);
+
 struct SimulationInput {
   ArchConfig config;
   std::filesystem::path model_path;
@@ -34,6 +45,7 @@ struct SimulationInput {
   std::vector<SimImage> images;
   std::filesystem::path vcd;             // without ".vcd"; empty: no trace
   bool keep_results = true;              // false: results only reach the callback
+  FaultInjection fault;
 };
 
 struct ImageResult {

@@ -194,6 +194,7 @@ void Accelerator::controller() {
     s.error = fault.code;
     bank_.set(regs::kCycles, static_cast<std::uint32_t>(std::min<std::uint64_t>(s.cycles, UINT32_MAX)));
     layer_stats_.push_back(s);
+    if (static_cast<std::int64_t>(d.index) == hang_layer_) continue;  // injected: never finishes
     finish(fault);
   }
 }
@@ -338,6 +339,13 @@ void Accelerator::run_layer(const LayerDescriptor& d, LayerStats& s) {
   dma.drain();
   s.stall_cycles += static_cast<std::uint64_t>((sc_core::sc_time_stamp() - before) / cycle + 0.5);
   check_dma();
+}
+
+void Accelerator::inject_misreported_buffers(std::uint32_t factor) {
+  using namespace qacc::regs;
+  bank_.set(kInputBufBytes, config_.input_buffer_bytes * factor);
+  bank_.set(kWeightBufBytes, config_.weight_buffer_bytes * factor);
+  bank_.set(kOutputBufBytes, config_.output_buffer_bytes * factor);
 }
 
 void Accelerator::finish(const Fault& fault) {

@@ -62,6 +62,13 @@ class Accelerator : public sc_core::sc_module {
   const std::vector<LayerStats>& layer_stats() const { return layer_stats_; }
   const RegisterBank& registers() const { return bank_; }
 
+  // Fault injection for tests. A hung layer does its work but never finishes: STATUS
+  // stays busy and no interrupt comes. Misreported buffers make the capability
+  // registers claim `factor` times the real buffer sizes, so firmware plans tiles the
+  // buffers cannot hold.
+  void inject_hang(std::uint32_t layer_index) { hang_layer_ = layer_index; }
+  void inject_misreported_buffers(std::uint32_t factor);
+
  private:
   struct Fault {
     regs::ErrorCode code;
@@ -84,6 +91,7 @@ class Accelerator : public sc_core::sc_module {
   RegisterBank bank_;
   sc_core::sc_event start_, irq_changed_;
   LayerDescriptor latched_;
+  std::int64_t hang_layer_ = -1;
   std::uint64_t register_accesses_ = 0, accesses_at_start_ = 0, latched_accesses_ = 0;
   std::vector<LayerStats> layer_stats_;
 };

@@ -42,6 +42,10 @@ bool Dram::accept(tlm::tlm_generic_payload& t) const {
 
 void Dram::b_transport(tlm::tlm_generic_payload& t, sc_core::sc_time& delay) {
   if (!accept(t)) return;
+  if (t.get_address() < error_end_ && t.get_address() + t.get_data_length() > error_begin_) {
+    t.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
+    return;
+  }
   transport_dbg(t);
   ++transactions_;
   delay += static_cast<double>(timing::dram_access_cycles(config_, t.get_data_length())) *

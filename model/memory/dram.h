@@ -23,6 +23,14 @@ class Dram : public sc_core::sc_module {
   std::uint64_t size() const { return size_; }
   std::uint64_t transactions() const { return transactions_; }
 
+  // Fault injection for tests: bus transactions touching [addr, addr + bytes) answer
+  // TLM_GENERIC_ERROR_RESPONSE, as an uncorrectable memory error would. Debug and DMI
+  // access (the loader, backdoor reads) are unaffected.
+  void inject_error(std::uint64_t addr, std::uint64_t bytes) {
+    error_begin_ = addr;
+    error_end_ = addr + bytes;
+  }
+
  private:
   void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
   unsigned transport_dbg(tlm::tlm_generic_payload& trans);
@@ -37,6 +45,7 @@ class Dram : public sc_core::sc_module {
     void operator()(unsigned char* p) const { std::free(p); }
   };
   std::uint64_t size_;
+  std::uint64_t error_begin_ = 0, error_end_ = 0;
   std::unique_ptr<unsigned char, Free> data_;
   std::uint64_t transactions_ = 0;
 };

@@ -28,8 +28,31 @@ Platform::Platform(sc_core::sc_module_name name, const ArchConfig& config, Cpu::
   cpu.irq.bind(irq);
 }
 
+namespace {
+
+// SystemC stamps the wall-clock date into the VCD header; blanking it in place (same
+// length, no rewrite of a large file) makes the same run give the same bytes.
+void blank_vcd_date(const std::filesystem::path& file) {
+  std::fstream f(file, std::ios::in | std::ios::out | std::ios::binary);
+  std::string head(512, '\0');
+  f.read(head.data(), static_cast<std::streamsize>(head.size()));
+  head.resize(static_cast<std::size_t>(f.gcount()));
+  const auto begin = head.find("$date\n"), end = head.find("\n$end");
+  if (!f.is_open() || begin != 0 || end == std::string::npos) return;
+  std::string blank(end - 6, ' ');
+  const std::string note = "    (omitted: reproducible)";
+  blank.replace(0, std::min(note.size(), blank.size()), note.substr(0, blank.size()));
+  f.clear();
+  f.seekp(6);
+  f.write(blank.data(), static_cast<std::streamsize>(blank.size()));
+}
+
+}  // namespace
+
 Platform::~Platform() {
-  if (trace_ != nullptr) sc_core::sc_close_vcd_trace_file(trace_);
+  if (trace_ == nullptr) return;
+  sc_core::sc_close_vcd_trace_file(trace_);
+  blank_vcd_date(vcd_file_);
 }
 
 std::uint8_t* Platform::dmi(std::uint64_t addr, std::size_t bytes) {
@@ -88,6 +111,7 @@ void Platform::trace(const std::filesystem::path& vcd) {
   // SystemC does not report a VCD it cannot open; find out before it matters.
   const std::filesystem::path file = vcd.string() + ".vcd";
   if (!std::ofstream(file)) fail("{}: cannot write the VCD trace", file.string());
+  vcd_file_ = file;
   clock_ = std::make_unique<sc_core::sc_clock>("clock", sc_core::sc_time(config_.cycle_ns(), sc_core::SC_NS));
   trace_ = sc_core::sc_create_vcd_trace_file(vcd.string().c_str());
   trace_->set_time_unit(1, sc_core::SC_PS);  // the kernel's resolution

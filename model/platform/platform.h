@@ -53,6 +53,7 @@ class Platform : public sc_core::sc_module {
   const ArchConfig& config_;
   std::unique_ptr<sc_core::sc_clock> clock_;
   sc_core::sc_trace_file* trace_ = nullptr;
+  std::filesystem::path vcd_file_;
   std::vector<std::uint8_t> model_file_;
   std::vector<std::vector<std::uint8_t>> images_;
 };
