@@ -134,6 +134,12 @@ TEST(ModelFile, RejectsInconsistentLayers) {
   bad = good;
   put_u32(bad, conv + 60, static_cast<std::uint32_t>(-5));  // conv1 input exponent -5 != model input -6
   EXPECT_NE(decode_error(bad).find("shift"), std::string::npos);
+  // Found by fuzzing: exponents whose difference overflows int were subtracted before
+  // their range was checked (undefined behaviour).
+  bad = good;
+  put_u32(bad, conv + 60, 0x80000000u);   // input exponent INT32_MIN
+  put_u32(bad, conv + 64, 0x06000000u);   // weight exponent 100663296
+  EXPECT_NE(decode_error(bad).find("exponent -2147483648, expected -"), std::string::npos) << decode_error(bad);
   bad = good;
   put_u32(bad, conv + 20, 0x10);  // unknown flag bit
   EXPECT_NE(decode_error(bad).find("flags"), std::string::npos);

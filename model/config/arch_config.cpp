@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include "model/io/binary.h"
 #include "model/io/error.h"
 
 namespace qacc {
@@ -146,30 +147,35 @@ void apply_override(ArchConfig& c, const std::string& assignment) {
 }
 
 ArchConfig load_arch_config(const std::filesystem::path& path) {
+  constexpr std::size_t kMaxConfigBytes = 1u << 20;
+  const auto bytes = read_file(path, kMaxConfigBytes);
+  return parse_arch_config(std::string(bytes.begin(), bytes.end()), path.string());
+}
+
+ArchConfig parse_arch_config(const std::string& yaml, const std::string& what) {
   YAML::Node root;
   try {
-    root = YAML::LoadFile(path.string());
-  } catch (const YAML::BadFile&) {
-    fail("{}: cannot read architecture config", path.string());
+    root = YAML::Load(yaml);
   } catch (const YAML::Exception& e) {
-    fail("{}: not valid YAML: {}", path.string(), e.what());
+    fail("{}: not valid YAML: {}", what, e.what());
   }
   ArchConfig c;
   if (root.IsNull()) return c;
-  if (!root.IsMap()) fail("{}: expected a mapping of key: value", path.string());
+  if (!root.IsMap()) fail("{}: expected a mapping of key: value", what);
   for (const auto& item : root) {
+    if (!item.first.IsScalar()) fail("{}: expected a mapping of key: value", what);
     const auto key = item.first.as<std::string>();
-    if (!item.second.IsScalar()) fail("{}: key {}: expected a single value", path.string(), key);
+    if (!item.second.IsScalar()) fail("{}: key {}: expected a single value", what, key);
     try {
       set_key(c, key, item.second.as<std::string>());
     } catch (const UsageError& e) {
-      fail("{}: {}", path.string(), e.what());
+      fail("{}: {}", what, e.what());
     }
   }
   try {
     validate(c);
   } catch (const UsageError& e) {
-    fail("{}: {}", path.string(), e.what());
+    fail("{}: {}", what, e.what());
   }
   return c;
 }

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <optional>
+#include <string>
 #include <vector>
 
 namespace qacc {
@@ -15,6 +16,8 @@ struct Image {
 };
 
 Image load_image(const std::filesystem::path& path);
+// The same from bytes in memory; `what` names them in errors.
+Image decode_image(const std::vector<std::uint8_t>& bytes, const std::string& what);
 
 // Writes a CIFAR-10 record: label byte + 3072 CHW bytes.
 void save_cifar_record(const std::filesystem::path& path, int label, const std::uint8_t* pixels);

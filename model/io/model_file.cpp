@@ -250,6 +250,10 @@ QuantModel decode_model_structure(const std::uint8_t* head, std::size_t head_siz
     const int stored_shift = in.i32();
     const auto w_off = in.u32(), w_bytes = in.u32(), b_off = in.u32(), b_bytes = in.u32();
     const std::string at = fmt::format("layer {} ({})", i, l.name);
+    // Before shift(): exponents near INT32_MIN would overflow its subtraction.
+    for (int e : {l.input_exp, l.weight_exp, l.output_exp})
+      if (e < -kModelMaxExponent || e > kModelMaxExponent)
+        fail("{}: {} exponent {}, expected -{}..{}", what, at, e, kModelMaxExponent, kModelMaxExponent);
     if (stored_shift != l.shift())
       fail("{}: {} shift {} disagrees with its exponents (output - input - weight = {})", what, at, stored_shift,
            l.shift());
