@@ -145,9 +145,9 @@ Sweep plan(const PlanOptions& o) {
     }
   }
 
-  fs::create_directories(o.out);
+  qacc::create_folder(o.out);
   fs::remove_all(o.out / "points");  // results of an earlier plan would be merged as this one's
-  fs::create_directories(o.out / "points");
+  qacc::create_folder(o.out / "points");
   json axes = json::array();
   for (const auto& a : s.axes) axes.push_back({{"key", a.key}, {"values", a.values}});
   json points = json::array();
@@ -326,7 +326,7 @@ std::map<std::string, std::vector<const Row*>> series(const Sweep& s, const std:
 
 void draw_plots(const fs::path& dir, const Sweep& s, const std::vector<Row>& rows) {
   const fs::path plots = dir / "plots";
-  fs::create_directories(plots);
+  qacc::create_folder(plots);
   const auto groups = series(s, rows);
   if (groups.empty()) return;
   std::string cycles_plot, util_plot, area_plot, energy_plot;

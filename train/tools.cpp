@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "model/func/int8_network.h"
+#include "model/io/binary.h"
 #include "model/io/error.h"
 #include "model/io/image.h"
 #include "model/io/reference_file.h"
@@ -146,7 +147,7 @@ void run_samples(const SamplesOptions& o) {
   const CifarSet test = load_cifar(o.data_dir, CifarSplit::kTest);
   VggLite model = load_float_model(o.float_model);
   const QuantizedVggLite q(load_model(o.int8_model));
-  fs::create_directories(o.out_dir);
+  create_folder(o.out_dir);
   std::vector<bool> found(kCifarClasses, false);
   int remaining = kCifarClasses;
   for (std::size_t i = 0; i < test.size() && remaining > 0; ++i) {

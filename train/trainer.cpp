@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "model/io/binary.h"
 #include "model/io/error.h"
 #include "model/io/gnuplot.h"
 #include "train/progress.h"
@@ -146,7 +147,7 @@ void train(const TrainConfig& config) {
 
   const int threads = config.threads > 0 ? config.threads : static_cast<int>(std::thread::hardware_concurrency());
   torch::set_num_threads(threads);
-  fs::create_directories(config.out_dir);
+  create_folder(config.out_dir);
   const fs::path checkpoint = config.out_dir / "checkpoint.pt";
   const fs::path csv = config.out_dir / "train_log.csv";
 

@@ -100,7 +100,7 @@ void write_file_atomic(const std::filesystem::path& path, const std::vector<std:
   const std::filesystem::path tmp = path.string() + ".tmp";
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) fail("{}: cannot open for writing", tmp.string());
+    if (!out) fail("{}: cannot write ({}; via {})", path.string(), std::strerror(errno), tmp.filename().string());
     out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
     out.flush();
     if (!out) {
@@ -115,6 +115,12 @@ void write_file_atomic(const std::filesystem::path& path, const std::vector<std:
     std::filesystem::remove(tmp);
     fail("{}: cannot rename into place ({})", path.string(), ec.message());
   }
+}
+
+void create_folder(const std::filesystem::path& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) fail("{}: cannot create the folder ({})", dir.string(), ec.message());
 }
 
 void write_file_atomic(const std::filesystem::path& path, const std::string& text) {

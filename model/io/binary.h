@@ -61,5 +61,7 @@ class ByteReader {
 std::vector<std::uint8_t> read_file(const std::filesystem::path& path, std::size_t max_bytes);
 void write_file_atomic(const std::filesystem::path& path, const std::vector<std::uint8_t>& bytes);
 void write_file_atomic(const std::filesystem::path& path, const std::string& text);
+// create_directories with an error naming the folder.
+void create_folder(const std::filesystem::path& dir);
 
 }  // namespace qacc

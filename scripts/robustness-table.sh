@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Feeds the tools bad input of every class and prints a Markdown table of what each
+# answers (exit code and the first line of stderr): the table of docs/robustness.md.
+# Usage: scripts/robustness-table.sh [BUILD_DIR]   (default build/; needs a built tree)
+set -uo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+build=$(cd "${1:-$here/build}" && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+
+model=$here/train/shipped/vgglite_int8.qacm
+head -c 1000 "$model" > truncated.qacm
+: > empty.qacm
+python3 - "$model" <<'PY'
+import struct, sys
+m = open(sys.argv[1], 'rb').read()
+def patch(name, off, val):
+    b = bytearray(m); b[off:off + 4] = struct.pack('<I', val); open(name, 'wb').write(b)
+patch('magic.qacm', 0, 0x12345678)            # magic
+patch('version.qacm', 4, 99)                  # format version
+patch('layers.qacm', 12, 1000000)             # layer count
+patch('shape.qacm', 64 + 128 + 24, 25)        # conv2 in_channels
+patch('exponent.qacm', 64 + 60, 0x80000000)   # conv1 input exponent
+patch('shift.qacm', 64 + 80, 40)              # conv1 stored shift
+PY
+printf 'pe_rows: [1, 2]\n' > types.yaml
+printf 'pe_rows: 300\n' > impossible.yaml
+printf 'pe_rowz: 3\n' > unknown.yaml
+printf 'pe_rows: 8\n  bad: [\n' > syntax.yaml
+head -c 100 /dev/zero | tr '\0' 'x' > noise.png
+printf '\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\x80\0\0\0\x80\0\x08\x02\0\0\0' > huge.png
+mkdir -p nodata
+
+S=$build/tools/sim_top R=$build/tools/sim_regress W=$build/tools/sim_sweep V=$build/train/vgglite
+echo "| tool | bad input | exit | message |"
+echo "|---|---|---|---|"
+row() {
+  local tool=$1 what=$2
+  shift 2
+  timeout 120 "$@" > /dev/null 2> err.txt
+  local rc=$?
+  local msg
+  msg=$(head -1 err.txt | sed "s|$work/||g; s|$here/||g; s/|/\\\\|/g")
+  echo "| $tool | $what | $rc | \`$msg\` |"
+}
+row sim_top "model: missing file" $S --model nowhere.qacm
+row sim_top "model: empty file" $S --model empty.qacm
+row sim_top "model: truncated" $S --model truncated.qacm
+row sim_top "model: wrong magic" $S --model magic.qacm
+row sim_top "model: wrong version" $S --model version.qacm
+row sim_top "model: absurd layer count" $S --model layers.qacm
+row sim_top "model: inconsistent shapes" $S --model shape.qacm
+row sim_top "model: exponent out of range" $S --model exponent.qacm
+row sim_top "model: shift disagrees with exponents" $S --model shift.qacm
+row sim_top "image: missing" $S --image nowhere.bin
+row sim_top "image: a folder" $S --image nodata
+row sim_top "image: wrong size / not a picture" $S --image noise.png
+row sim_top "image: PNG header claiming 32768 x 32768 pixels" $S --image huge.png
+row sim_top "config file: missing" $S --config nowhere.yaml
+row sim_top "config file: not YAML" $S --config syntax.yaml
+row sim_top "config file: unknown key" $S --config unknown.yaml
+row sim_top "config file: wrong type (a list)" $S --config types.yaml
+row sim_top "config file: impossible value" $S --config impossible.yaml
+row sim_top "--set: unknown key" $S --set pe_count=4
+row sim_top "--set: not a number" $S --set pe_rows=eight
+row sim_top "--set: negative size" $S --set input_buffer_bytes=-4
+row sim_top "--set: buffer below the smallest tile" $S --set output_buffer_bytes=64
+row sim_top "--pe: malformed" $S --pe 16
+row sim_top "unknown option" $S --frobnicate
+row sim_top "--stats-json: unwritable path" $S --stats-json /nonexistent/s.json
+row sim_top "--trace-file: unwritable path" $S --trace vcd --trace-file /nonexistent/t.vcd
+row sim_top "--check: image without a reference" $S --image noise.png --check
+row sim_top "--inject-fault: malformed" $S --inject-fault hang
+row sim_regress "--data: folder without CIFAR-10" $R --data nodata -n 5
+row sim_regress "--count 0" $R -n 0
+row sim_regress "--first beyond the test set" $R --first 9999 -n 5
+row sim_regress "--model: wrong magic" $R --model magic.qacm -n 5
+row sim_sweep "--grid: unknown key" $W plan --out sweep --grid pe_count=4,8
+row sim_sweep "--grid: impossible point" $W plan --out sweep --grid pe=4x4,512x512
+row sim_sweep "--grid: empty value" $W plan --out sweep --grid pe=4x4,,8x8
+row sim_sweep "--out: cannot be created" $W plan --out /proc/sweep --grid pe=4x4
+row sim_sweep "--model: truncated" $W plan --out sweep --model truncated.qacm
+row sim_sweep "merge: folder without a plan" $W merge nodata
+row sim_sweep "point: index beyond the plan" $W point nodata 0
+row vgglite "eval --data: folder without CIFAR-10" $V eval --data nodata
+row vgglite "inspect: wrong magic" $V inspect magic.qacm
+row vgglite "quantize: not a checkpoint" $V quantize --float-model truncated.qacm --out q.qacm
+row vgglite "train: unknown recipe" $V train --recipe slow --out t
+row vgglite "train --out: cannot be created" $V train --out /proc/t --epochs 1
+row vgglite "train --resume without a checkpoint" $V train --out fresh --resume --epochs 1
+row vgglite "reference: not an image" $V reference --out r.qacr noise.png
+row vgglite "classify: missing image" $V classify nowhere.bin
