@@ -20,8 +20,8 @@ constexpr std::uint64_t kMaxPicturePixels = 50'000'000;  // a 50-megapixel photo
 Image decode_picture(const std::vector<std::uint8_t>& bytes, const std::string& what) {
   int w = 0, h = 0, channels = 0;
   if (!stbi_info_from_memory(bytes.data(), static_cast<int>(bytes.size()), &w, &h, &channels))
-    fail("{}: {} bytes: expected a 3072-byte raw CHW image, a 3073-byte CIFAR-10 record, or a PNG/JPEG picture", what,
-         bytes.size());
+    fail("{}: {} bytes: expected a 3072-byte raw CHW image, a 3073-byte CIFAR-10 record, or a PNG/JPEG picture ({})",
+         what, bytes.size(), stbi_failure_reason());
   // The header's size is checked before stb allocates the decoded picture.
   if (w <= 0 || h <= 0 || w > kMaxPictureSide || h > kMaxPictureSide ||
       static_cast<std::uint64_t>(w) * static_cast<std::uint64_t>(h) > kMaxPicturePixels)
