@@ -2,7 +2,9 @@
 // against naive loops written straight from their definitions.
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <random>
+#include <vector>
 
 #include "model/func/int8_network.h"
 #include "model/func/int8_ops.h"
@@ -54,6 +56,33 @@ TEST(Requantize, Int32OverflowOfTheScaledValueGivesTheLowerBound) {
   // acc * 2^8 is beyond int32: QNNPACK's cvtps2dq answers INT32_MIN.
   EXPECT_EQ(requantize_one(1 << 28, -8, 128, false), 0);
   EXPECT_EQ(requantize_one(1 << 28, -8, 128, true), 128);
+}
+
+TEST(Requantize, VectorPathEqualsTheDefinition) {
+  // requantize() takes a branch-free path; requantize_one() is the definition. Ties,
+  // both signs, saturation and accumulators beyond 2^24 (float rounding) included.
+  std::mt19937 rng(3);
+  std::uniform_int_distribution<std::int32_t> any(std::numeric_limits<std::int32_t>::min(),
+                                                  std::numeric_limits<std::int32_t>::max());
+  std::uniform_int_distribution<std::int32_t> small(-100000, 100000);
+  for (int shift : {-3, 0, 1, 2, 7, 8, 9, 15, 24, 31})
+    for (int zp : {0, 128, 255})
+      for (bool relu : {false, true}) {
+        std::vector<std::int32_t> acc;
+        for (int i = 0; i < 300; ++i) acc.push_back(i % 3 == 0 ? any(rng) : small(rng));
+        if (shift >= 1)
+          for (std::int64_t k = -40; k <= 40; ++k) {  // ties and exact values, where int32 holds them
+            const std::int64_t v = k * (std::int64_t{1} << (shift - 1));
+            if (v >= std::numeric_limits<std::int32_t>::min() && v <= std::numeric_limits<std::int32_t>::max())
+              acc.push_back(static_cast<std::int32_t>(v));
+          }
+        for (std::int32_t v : {(1 << 24) + 1, (1 << 24) + 3, -(1 << 24) - 3, 55'705'601}) acc.push_back(v);
+        std::vector<std::uint8_t> out(acc.size());
+        requantize(acc.data(), acc.size(), shift, zp, relu, out.data());
+        for (std::size_t i = 0; i < acc.size(); ++i)
+          ASSERT_EQ(out[i], requantize_one(acc[i], shift, zp, relu))
+              << "acc " << acc[i] << " shift " << shift << " zp " << zp << " relu " << relu;
+      }
 }
 
 TEST(Kernels, ConvMatchesNaiveDefinition) {

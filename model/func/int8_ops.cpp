@@ -38,7 +38,24 @@ std::uint8_t requantize_one(std::int32_t acc, int shift, int zero_point, bool re
 }
 
 void requantize(const std::int32_t* acc, std::size_t n, int shift, int zero_point, bool relu, std::uint8_t* out) {
-  for (std::size_t i = 0; i < n; ++i) out[i] = requantize_one(acc[i], shift, zero_point, relu);
+  if (shift < 1 || shift > 31) {
+    for (std::size_t i = 0; i < n; ++i) out[i] = requantize_one(acc[i], shift, zero_point, relu);
+    return;
+  }
+  // Branch-free round half to even, which the compiler vectorises: with r the
+  // remainder and b the quotient's lowest bit, adding 2^(s-1) - 1 + b carries exactly
+  // when r > half, or r == half and the quotient is odd. Exact while |acc| <= 2^24.
+  const std::int64_t bias = (std::int64_t{1} << (shift - 1)) - 1;
+  const std::int64_t lo = relu ? zero_point : 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::int64_t a = acc[i];
+    const std::int64_t q = ((a + bias + ((a >> shift) & 1)) >> shift) + zero_point;
+    out[i] = static_cast<std::uint8_t>(std::clamp<std::int64_t>(q, lo, 255));
+  }
+  // Beyond 2^24 QNNPACK rounds the accumulator to float first: those few are redone.
+  constexpr std::int32_t kExact = 1 << 24;
+  for (std::size_t i = 0; i < n; ++i)
+    if (acc[i] > kExact || acc[i] < -kExact) out[i] = requantize_one(acc[i], shift, zero_point, relu);
 }
 
 void widen_pad(const std::uint8_t* in, int channels, int height, int width, int zero_point, int pad_y, int pad_x,
