@@ -1,6 +1,7 @@
 #include "model/io/image.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstring>
 
 #include <stb_image.h>
@@ -15,9 +16,31 @@ namespace {
 
 constexpr std::size_t kMaxPictureBytes = 64u << 20;
 constexpr int kMaxPictureSide = 16384;
-constexpr std::uint64_t kMaxPicturePixels = 50'000'000;  // a 50-megapixel photo: 150 MB decoded
+// 16 megapixels: stb's inflater grows its buffer by doubling towards the decoded size
+// (up to 8 bytes a pixel for 16-bit RGBA), so this also bounds its allocations (found
+// by fuzzing: a 50-megapixel header made it ask for 2 GiB).
+constexpr std::uint64_t kMaxPicturePixels = 16'777'216;
+
+// stb trusts a PNG chunk's length and reserves that much before reading it (found by
+// fuzzing: an 8x8 picture whose IDAT claimed 2 GiB). Every chunk must fit the file.
+void check_png_chunks(const std::vector<std::uint8_t>& bytes, const std::string& what) {
+  static constexpr std::uint8_t kSignature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+  if (bytes.size() < 8 || !std::equal(kSignature, kSignature + 8, bytes.begin())) return;
+  std::size_t at = 8;
+  while (bytes.size() - at >= 12) {
+    const std::uint64_t length = (std::uint64_t{bytes[at]} << 24) | (std::uint64_t{bytes[at + 1]} << 16) |
+                                 (std::uint64_t{bytes[at + 2]} << 8) | bytes[at + 3];
+    std::string type;
+    for (std::size_t i = at + 4; i < at + 8; ++i) type += std::isalpha(bytes[i]) ? static_cast<char>(bytes[i]) : '?';
+    if (length > bytes.size() - at - 12)
+      fail("{}: PNG chunk {} at byte {} claims {} bytes, only {} follow", what, type, at, length, bytes.size() - at - 12);
+    if (type == "IEND") return;
+    at += 12 + length;
+  }
+}
 
 Image decode_picture(const std::vector<std::uint8_t>& bytes, const std::string& what) {
+  check_png_chunks(bytes, what);
   int w = 0, h = 0, channels = 0;
   if (!stbi_info_from_memory(bytes.data(), static_cast<int>(bytes.size()), &w, &h, &channels))
     fail("{}: {} bytes: expected a 3072-byte raw CHW image, a 3073-byte CIFAR-10 record, or a PNG/JPEG picture ({})",
