@@ -124,11 +124,7 @@ SimTiming time_simulation(const std::vector<std::string>& overrides, int images)
     ::close(fds[0]);
     qacc::ByteWriter out;
     try {
-      qacc::SimulationInput in;
-      in.config = qacc::load_design({}, overrides);
-      in.model_path = qacc::default_model_path();
-      in.model_file = qacc::read_file(in.model_path, qacc::kModelMaxBytes);
-      in.model = qacc::decode_model(in.model_file.data(), in.model_file.size(), in.model_path.string());
+      qacc::SimulationInput in = qacc::prepare_input(qacc::load_design({}, overrides), qacc::default_model_path());
       const qacc::Image image = qacc::load_image(qacc::default_image_path());
       in.images.assign(static_cast<std::size_t>(images), {image.pixels, image.label});
       in.keep_results = false;

@@ -107,12 +107,7 @@ int run(const Options& o) {
   const qacc::ArchConfig config = qacc::load_design(o.config_file, o.overrides);
   if (o.count <= 0 || o.first < 0) throw qacc::UsageError("--count must be positive and --first not negative");
 
-  qacc::SimulationInput base;
-  base.config = config;
-  base.model_path = o.model;
-  base.model_file = qacc::read_file(o.model, qacc::kModelMaxBytes);
-  base.model = qacc::decode_model(base.model_file.data(), base.model_file.size(), o.model.string());
-  qacc::check_buffers_fit(config, base.model);
+  const qacc::SimulationInput base = qacc::prepare_input(config, o.model);
   const qacc::CifarSet test = qacc::load_cifar(o.data, qacc::CifarSplit::kTest, static_cast<std::size_t>(o.first + o.count));
   if (static_cast<int64_t>(test.size()) < o.first + o.count)
     throw qacc::UsageError(fmt::format("--first {} --count {} goes beyond the {} test images", o.first, o.count, test.size()));

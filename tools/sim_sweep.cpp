@@ -177,12 +177,7 @@ int run_point(const fs::path& dir, std::size_t index) {
   json out = {{"index", index}, {"settings", settings_json(s.points[index])}};
   int status = 1;
   try {
-    qacc::SimulationInput in;
-    in.config = qacc::load_design(s.config_file, point_overrides(s, index));
-    in.model_path = s.model;
-    in.model_file = qacc::read_file(s.model, qacc::kModelMaxBytes);
-    in.model = qacc::decode_model(in.model_file.data(), in.model_file.size(), s.model.string());
-    qacc::check_buffers_fit(in.config, in.model);
+    qacc::SimulationInput in = qacc::prepare_input(qacc::load_design(s.config_file, point_overrides(s, index)), s.model);
     const qacc::Image image = qacc::load_image(s.image);
     in.images.push_back({image.pixels, image.label});
     const qacc::SimulationResult sim = qacc::simulate(in);

@@ -39,12 +39,7 @@ qacc::ArchConfig make_config(const Options& o) {
 }
 
 int run(const Options& o) {
-  qacc::SimulationInput in;
-  in.config = make_config(o);
-  in.model_path = o.model;
-  in.model_file = qacc::read_file(o.model, qacc::kModelMaxBytes);
-  in.model = qacc::decode_model(in.model_file.data(), in.model_file.size(), o.model.string());
-  qacc::check_buffers_fit(in.config, in.model);
+  qacc::SimulationInput in = qacc::prepare_input(make_config(o), o.model);
   const qacc::Image image = qacc::load_image(o.image);
   in.images.push_back({image.pixels, image.label});
   if (!o.fault.empty()) in.fault = qacc::parse_fault(o.fault);

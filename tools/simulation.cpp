@@ -4,6 +4,7 @@
 #include <chrono>
 #include <fstream>
 
+#include "model/io/binary.h"
 #include "model/io/error.h"
 #include "model/platform/memory_map.h"
 #include "model/platform/platform.h"
@@ -38,6 +39,16 @@ FaultInjection parse_fault(const std::string& spec) {
       return f;
   }
   throw UsageError(fmt::format("--inject-fault '{}': expected dram-error:LAYER, hang:LAYER or buffers", spec));
+}
+
+SimulationInput prepare_input(const ArchConfig& config, const std::filesystem::path& model) {
+  SimulationInput in;
+  in.config = config;
+  in.model_path = model;
+  in.model_file = read_file(model, kModelMaxBytes);
+  in.model = decode_model(in.model_file.data(), in.model_file.size(), model.string());
+  check_buffers_fit(in.config, in.model);
+  return in;
 }
 
 double peak_rss_mib() {

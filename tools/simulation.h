@@ -75,6 +75,10 @@ ArchConfig load_design(const std::filesystem::path& file, const std::vector<std:
 // of some layer does not fit it (the firmware would stop at that layer).
 void check_buffers_fit(const ArchConfig& config, const QuantModel& model);
 
+// The input for one design and model file: the file read, decoded and checked
+// against the design's buffers (check_buffers_fit). Images are the caller's.
+SimulationInput prepare_input(const ArchConfig& config, const std::filesystem::path& model);
+
 // This process's peak resident memory (VmHWM), in MiB; 0 where /proc cannot tell.
 // Read from /proc because getrusage's figure carries over a parent's peak across exec.
 double peak_rss_mib();

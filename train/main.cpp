@@ -149,6 +149,13 @@ void add_tools(CLI::App& app, Commands& c) {
 
 }  // namespace
 
+// jemalloc (linked in train/CMakeLists.txt) reads its options from this symbol. By
+// default it hands freed pages back to the kernel after 10 s of disuse, which at
+// tens of MB of tensors per step cost as much as glibc did (45 against 237 images/s
+// measured); keeping them is what makes training fast.
+extern "C" const char* malloc_conf;
+const char* malloc_conf = "dirty_decay_ms:-1,muzzy_decay_ms:-1";
+
 int main(int argc, char** argv) {
   CLI::App app("vgglite: train, quantise, export and reference VGG-lite with LibTorch");
   app.require_subcommand(1);
