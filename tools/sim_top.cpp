@@ -2,6 +2,7 @@
 // per-layer table and totals; optionally writes a VCD trace, JSON/CSV statistics, and
 // checks every layer against LibTorch's golden references.
 #include <cstdlib>
+#include <optional>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -54,6 +55,14 @@ int run(const Options& o) {
   for (const auto& [key, value] : qacc::describe(in.config)) fmt::print(" {}={}", key, value);
   fmt::print("\n");
 
+  // The references are read and the image looked up first: a run that cannot be
+  // checked fails before it simulates.
+  std::optional<qacc::ReferenceSet> golden;
+  if (o.check) {
+    golden = qacc::load_references(o.reference);
+    qacc::reference_for(*golden, in.images.front().pixels);
+  }
+
   const qacc::SimulationResult sim = qacc::simulate(in);
   if (!sim.ok()) {
     fmt::print(stderr, "sim_top: {}\n", sim.error);
@@ -76,7 +85,7 @@ int run(const Options& o) {
     fmt::print("statistics (CSV): {}\n", o.stats_csv.string());
   }
   if (o.check) {
-    const std::string diff = qacc::check_against(qacc::load_references(o.reference), in.images.front(), r);
+    const std::string diff = qacc::check_against(*golden, in.images.front(), r);
     if (!diff.empty()) {
       fmt::print("check against {}: MISMATCH: {}\n", o.reference.string(), diff);
       return 1;

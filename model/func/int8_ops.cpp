@@ -9,7 +9,7 @@ namespace qacc::func {
 std::int64_t round_shift(std::int64_t value, int shift) {
   if (shift <= 0) return value * (std::int64_t{1} << -shift);
   const std::int64_t floor = value >> shift;  // arithmetic: rounds towards -inf
-  const std::int64_t rest = value - (floor << shift);
+  const std::int64_t rest = value - floor * (std::int64_t{1} << shift);  // not floor << shift: UB when negative
   const std::int64_t half = std::int64_t{1} << (shift - 1);
   if (rest > half || (rest == half && (floor & 1) != 0)) return floor + 1;
   return floor;
