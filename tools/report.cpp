@@ -23,6 +23,8 @@ double utilization(const SimulationInput& in, std::uint64_t macs, std::uint64_t 
   return cycles == 0 ? 0.0 : static_cast<double>(macs) / (pes * static_cast<double>(cycles));
 }
 
+timing::Energy layer_energy(const SimulationInput& in, const LayerStats& l) { return timing::energy(in.config, activity(l)); }
+
 nlohmann::json energy_json(const timing::Energy& e) {
   return {{"mac", e.mac_pj}, {"sram", e.sram_pj}, {"dram", e.dram_pj}, {"registers", e.register_pj}, {"total", e.total_pj()}};
 }
@@ -86,7 +88,7 @@ void print_report(const SimulationInput& in, std::size_t image, const ImageResul
                kib(l.weight_buffer.reads) + "/" + kib(l.weight_buffer.writes),
                kib(l.output_buffer.reads) + "/" + kib(l.output_buffer.writes),
                fmt::format("{}/{}/{}", l.tile_out_channels, l.tile_rows, l.tile_in_channels),
-               timing::energy(in.config, activity(l)).total_pj() / 1000);
+               layer_energy(in, l).total_pj() / 1000);
   }
   const Totals t = totals(in, image, r);
   fmt::print("{:<6} {:>10} {:>10} {:>9} {:>11} {:>5.1f}% {:>9} {:>9}\n", "total", t.cycles, t.compute_cycles,
@@ -115,7 +117,7 @@ nlohmann::json stats_json(const SimulationInput& in, std::size_t image, const Im
                       {"dram_bytes_read", l.dram_read},
                       {"dram_bytes_written", l.dram_written},
                       {"register_accesses", l.register_accesses},
-                      {"energy_pj", energy_json(timing::energy(in.config, activity(l)))},
+                      {"energy_pj", energy_json(layer_energy(in, l))},
                       {"input_buffer", {{"reads", l.input_buffer.reads}, {"writes", l.input_buffer.writes}}},
                       {"weight_buffer", {{"reads", l.weight_buffer.reads}, {"writes", l.weight_buffer.writes}}},
                       {"output_buffer", {{"reads", l.output_buffer.reads}, {"writes", l.output_buffer.writes}}},
@@ -167,7 +169,7 @@ void write_stats_csv(const std::filesystem::path& path, const SimulationInput& i
                         l.stall_cycles, l.ppu_cycles, l.dma_cycles, l.macs, utilization(in, l.macs, l.cycles),
                         l.dram_read, l.dram_written, l.input_buffer.reads, l.input_buffer.writes,
                         l.weight_buffer.reads, l.weight_buffer.writes, l.output_buffer.reads, l.output_buffer.writes,
-                        l.register_accesses, timing::energy(in.config, activity(l)).total_pj());
+                        l.register_accesses, layer_energy(in, l).total_pj());
   }
   write_file_atomic(path, text);
 }

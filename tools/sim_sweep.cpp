@@ -200,9 +200,6 @@ int run_point(const fs::path& dir, std::size_t index) {
                                  std::min(in.config.dma_bus_bytes, in.config.dram_bytes_per_cycle);
       if (diff.empty()) status = 0;
     }
-  } catch (const qacc::Error& e) {
-    out["status"] = "error";
-    out["message"] = e.what();
   } catch (const std::exception& e) {
     out["status"] = "error";
     out["message"] = e.what();

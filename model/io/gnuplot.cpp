@@ -8,8 +8,11 @@
 #include "model/io/error.h"
 
 namespace qacc {
+namespace {
 
 bool have_gnuplot() { return std::system("command -v gnuplot >/dev/null 2>&1") == 0; }
+
+}  // namespace
 
 bool run_gnuplot(const std::filesystem::path& script, const std::string& text,
                  const std::vector<std::filesystem::path>& pngs) {

@@ -7,8 +7,6 @@
 
 namespace qacc {
 
-bool have_gnuplot();
-
 // Runs `script` (which must write each of `pngs` with ".tmp" appended), then renames
 // every output into place and removes the script, so a failed run leaves no
 // half-drawn plot. Returns false, after printing a note, when gnuplot is missing;

@@ -16,9 +16,8 @@ namespace {
 
 constexpr std::size_t kMaxPictureBytes = 64u << 20;
 constexpr int kMaxPictureSide = 16384;
-// 16 megapixels: stb's inflater grows its buffer by doubling towards the decoded size
-// (up to 8 bytes a pixel for 16-bit RGBA), so this also bounds its allocations (found
-// by fuzzing: a 50-megapixel header made it ask for 2 GiB).
+// 16 megapixels: stb decodes into up to 8 bytes a pixel (16-bit RGBA) and grows its
+// inflate buffer by doubling towards that size, so this also bounds its allocations.
 constexpr std::uint64_t kMaxPicturePixels = 16'777'216;
 
 // stb trusts a PNG chunk's length and reserves that much before reading it (found by
