@@ -9,6 +9,7 @@
 
 #include "model/config/arch_config.h"
 #include "model/io/error.h"
+#include "tests/scratch.h"
 
 namespace qacc {
 namespace {
@@ -17,7 +18,7 @@ namespace {
 class ConfigFile {
  public:
   ConfigFile(const std::string& name, const std::string& text)
-      : path_(std::filesystem::path(::testing::TempDir()) / ("qacc_arch_config_" + name + ".yaml")) {
+      : path_(testing_support::scratch_path("arch_config_" + name + ".yaml")) {
     std::ofstream(path_) << text;
   }
   ~ConfigFile() { std::filesystem::remove(path_); }
@@ -135,7 +136,7 @@ TEST(ArchConfig, EmptyFileGivesTheDefaults) {
 TEST(ArchConfig, UnknownKeyIsNamed) {
   const std::string from_file = load_error("unknown", "pe_rows: 8\npe_rowz: 4\n");
   EXPECT_TRUE(mentions(from_file, "unknown key 'pe_rowz'")) << from_file;
-  EXPECT_TRUE(mentions(from_file, "qacc_arch_config_unknown.yaml")) << from_file;
+  EXPECT_TRUE(mentions(from_file, "arch_config_unknown.yaml")) << from_file;
   // The message lists what would have been accepted.
   EXPECT_TRUE(mentions(from_file, "pe_rows")) << from_file;
   const std::string from_override = override_error("dram_latency=3");

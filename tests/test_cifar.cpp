@@ -5,6 +5,7 @@
 
 #include "model/io/cifar.h"
 #include "model/io/error.h"
+#include "tests/scratch.h"
 
 namespace qacc {
 namespace {
@@ -17,13 +18,6 @@ std::string load_error(const fs::path& dir, CifarSplit split) {
     return e.what();
   }
   return "no error";
-}
-
-fs::path scratch(const std::string& name) {
-  const fs::path dir = fs::path(testing::TempDir()) / name;
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
 }
 
 void write_bytes(const fs::path& path, const std::vector<char>& bytes) {
@@ -58,32 +52,32 @@ TEST(Cifar, MissingFolderSaysWhatWasExpected) {
 }
 
 TEST(Cifar, FolderWithoutBatches) {
-  const auto dir = scratch("empty_cifar");
-  const auto msg = load_error(dir, CifarSplit::kTest);
+  const testing_support::ScratchDir dir("empty_cifar");
+  const auto msg = load_error(dir.path(), CifarSplit::kTest);
   EXPECT_NE(msg.find("test_batch.bin"), std::string::npos) << msg;
 }
 
 TEST(Cifar, PartialRecordIsRejected) {
-  const auto dir = scratch("short_cifar");
-  write_bytes(dir / "test_batch.bin", std::vector<char>(kCifarRecordBytes + 100, 1));
-  const auto msg = load_error(dir, CifarSplit::kTest);
+  const testing_support::ScratchDir dir("short_cifar");
+  write_bytes(dir.path() / "test_batch.bin", std::vector<char>(kCifarRecordBytes + 100, 1));
+  const auto msg = load_error(dir.path(), CifarSplit::kTest);
   EXPECT_NE(msg.find("not a whole number of 3073-byte"), std::string::npos) << msg;
 }
 
 TEST(Cifar, BadLabelIsRejected) {
-  const auto dir = scratch("label_cifar");
+  const testing_support::ScratchDir dir("label_cifar");
   std::vector<char> bytes(2 * kCifarRecordBytes, 0);
   bytes[kCifarRecordBytes] = 12;
-  write_bytes(dir / "test_batch.bin", bytes);
-  const auto msg = load_error(dir, CifarSplit::kTest);
+  write_bytes(dir.path() / "test_batch.bin", bytes);
+  const auto msg = load_error(dir.path(), CifarSplit::kTest);
   EXPECT_NE(msg.find("record 1 has label 12"), std::string::npos) << msg;
 }
 
 TEST(Cifar, MissingTrainingBatchIsNamed) {
-  const auto dir = scratch("train_cifar");
-  write_bytes(dir / "test_batch.bin", std::vector<char>(kCifarRecordBytes, 0));
-  write_bytes(dir / "data_batch_1.bin", std::vector<char>(kCifarRecordBytes, 0));
-  const auto msg = load_error(dir, CifarSplit::kTrain);
+  const testing_support::ScratchDir dir("train_cifar");
+  write_bytes(dir.path() / "test_batch.bin", std::vector<char>(kCifarRecordBytes, 0));
+  write_bytes(dir.path() / "data_batch_1.bin", std::vector<char>(kCifarRecordBytes, 0));
+  const auto msg = load_error(dir.path(), CifarSplit::kTrain);
   EXPECT_NE(msg.find("data_batch_2.bin"), std::string::npos) << msg;
 }
 

@@ -7,6 +7,7 @@
 #include "model/io/error.h"
 #include "model/io/model_file.h"
 #include "model/io/reference_file.h"
+#include "tests/scratch.h"
 
 namespace qacc {
 namespace {
@@ -170,7 +171,8 @@ TEST(ModelFile, ValidationNamesTheField) {
 }
 
 TEST(ModelFile, SaveLoadThroughTheFileSystem) {
-  const auto path = std::filesystem::path(testing::TempDir()) / "round_trip.qacm";
+  const testing_support::ScratchDir dir("model_file");
+  const auto path = dir.path() / "round_trip.qacm";
   save_model(small_model(), path);
   expect_same(small_model(), load_model(path));
   EXPECT_FALSE(std::filesystem::exists(path.string() + ".tmp"));

@@ -27,19 +27,19 @@ std::vector<std::vector<double>> read_csv(const fs::path& path) {
   return rows;
 }
 
-TrainConfig smoke_config(const std::string& dir, int epochs) {
+TrainConfig smoke_config(const fs::path& dir, int epochs) {
   TrainConfig c = recipe_defaults("seed");
   c.epochs = epochs;
   c.train_limit = 384;
   c.val_limit = 128;
   c.data_dir = default_cifar_dir();
-  c.out_dir = fs::path(::testing::TempDir()) / dir;
-  fs::remove_all(c.out_dir);
+  c.out_dir = dir;
   return c;
 }
 
 TEST(Training, LossFallsOnAFewHundredImages) {
-  const TrainConfig c = smoke_config("smoke", 3);
+  const testing_support::ScratchDir dir("smoke");
+  const TrainConfig c = smoke_config(dir.path(), 3);
   train(c);
   const auto rows = read_csv(c.out_dir / "train_log.csv");
   ASSERT_EQ(rows.size(), 3u);
@@ -50,9 +50,11 @@ TEST(Training, LossFallsOnAFewHundredImages) {
 }
 
 TEST(Training, ResumeContinuesAKilledRun) {
-  TrainConfig straight = smoke_config("straight", 2);
+  const testing_support::ScratchDir straight_dir("straight");
+  const testing_support::ScratchDir broken_dir("broken");
+  TrainConfig straight = smoke_config(straight_dir.path(), 2);
   train(straight);
-  TrainConfig broken = smoke_config("broken", 1);
+  TrainConfig broken = smoke_config(broken_dir.path(), 1);
   train(broken);  // as if killed after epoch 1
   broken.epochs = 2;
   broken.resume = true;

@@ -6,6 +6,7 @@
 #include "train/data.h"
 #include "train/quantize.h"
 #include "train/trainer.h"
+#include "tests/scratch.h"
 
 namespace qacc::testing_support {
 
@@ -25,7 +26,8 @@ inline VggLite& briefly_trained_model(int64_t images = 1024) {
     c.train_limit = images;
     c.val_limit = 100;
     c.data_dir = default_cifar_dir();
-    c.out_dir = std::filesystem::path(::testing::TempDir()) / "brief_model";
+    const ScratchDir dir("brief_model");
+    c.out_dir = dir.path();
     train(c);
     return load_float_model(c.out_dir / "vgglite_float.pt");
   }();
