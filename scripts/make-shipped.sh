@@ -22,7 +22,7 @@ log=$shipped/COMMANDS.md
   echo
   echo "Training (fast recipe; resumed with --resume after interruptions):"
   echo
-  echo '    build/train/vgglite train --recipe fast --out runs/fast'
+  echo "    build/train/vgglite train --recipe fast --out ${run#"$here"/}"
   echo
   echo "Then \`scripts/make-shipped.sh runs/fast\`, which ran, on $(date -u +%Y-%m-%d):"
   echo

@@ -59,6 +59,16 @@ TEST(Shipped, GoldenReferencesAreWhatLibTorchComputesNow) {
   }
 }
 
+// `vgglite train --recipe fast` with no other option reproduces the shipped model's run.
+TEST(Shipped, ModelIsTheFastRecipeRunToTheEnd) {
+  std::ifstream in(kShipped / "config.json");
+  ASSERT_TRUE(in) << kShipped / "config.json";
+  nlohmann::json shipped = nlohmann::json::parse(in);
+  EXPECT_EQ(shipped.at("epochs_done"), shipped.at("epochs"));
+  shipped.erase("epochs_done");
+  EXPECT_EQ(shipped, to_json(recipe_defaults("fast")));
+}
+
 TEST(Shipped, TestSetAccuracy) {
   // Float and LibTorch-int8 top-1 on all 10,000 test images.
   VggLite model = load_float_model(shipped_float_model());

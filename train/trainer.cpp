@@ -80,9 +80,10 @@ TrainConfig recipe_defaults(const std::string& recipe) {
     c.step_size = 20;
     c.gamma = 0.1;
   } else if (recipe == "fast") {
-    // Tuned for a 2-core CPU: a short one-cycle schedule with a high peak rate,
-    // augmentation and label smoothing reach the seed's accuracy in half the epochs.
-    c.epochs = 30;
+    // Tuned for a 2-core CPU: a one-cycle schedule with a high peak rate,
+    // augmentation and label smoothing. 30 epochs left the test accuracy at 88.9 %
+    // and still rising as the rate annealed (docs/quantization.md section 7).
+    c.epochs = 40;
     c.batch_size = 128;
     c.lr = 0.1;
     c.momentum = 0.9;
