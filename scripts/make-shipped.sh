@@ -20,11 +20,11 @@ log=$shipped/COMMANDS.md
 {
   echo "# How the shipped artefacts were made"
   echo
-  echo "Training (fast recipe; resumed with --resume after interruptions):"
+  echo "Training (the fast recipe's defaults; \`--resume\` continues it if interrupted):"
   echo
   echo "    build/train/vgglite train --recipe fast --out ${run#"$here"/}"
   echo
-  echo "Then \`scripts/make-shipped.sh runs/fast\`, which ran, on $(date -u +%Y-%m-%d):"
+  echo "Then \`scripts/make-shipped.sh ${run#"$here"/}\`, which ran, on $(date -u +%Y-%m-%d):"
   echo
 } > "$log"
 step() {
