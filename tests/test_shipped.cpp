@@ -2,6 +2,8 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <stdexcept>
+#include <string>
 
 #include <nlohmann/json.hpp>
 
@@ -18,6 +20,12 @@ namespace fs = std::filesystem;
 const fs::path kShipped = QACC_SHIPPED_DIR;
 const fs::path kImages = QACC_TRACES_DIR "/images";
 const fs::path kGolden = QACC_TRACES_DIR "/golden/samples.qacr";
+
+nlohmann::json read_shipped_json(const std::string& name) {
+  std::ifstream in(kShipped / name);
+  if (!in) throw std::runtime_error((kShipped / name).string() + " missing");
+  return nlohmann::json::parse(in);
+}
 
 TEST(Shipped, SampleImagesAreLabelledAndClassifiedCorrectly) {
   const QuantModel m = load_model(shipped_int8_model());
@@ -61,9 +69,7 @@ TEST(Shipped, GoldenReferencesAreWhatLibTorchComputesNow) {
 
 // `vgglite train --recipe fast` with no other option reproduces the shipped model's run.
 TEST(Shipped, ModelIsTheFastRecipeRunToTheEnd) {
-  std::ifstream in(kShipped / "config.json");
-  ASSERT_TRUE(in) << kShipped / "config.json";
-  nlohmann::json shipped = nlohmann::json::parse(in);
+  nlohmann::json shipped = read_shipped_json("config.json");
   EXPECT_EQ(shipped.at("epochs_done"), shipped.at("epochs"));
   shipped.erase("epochs_done");
   EXPECT_EQ(shipped, to_json(recipe_defaults("fast")));
@@ -88,9 +94,7 @@ TEST(Shipped, TestSetAccuracy) {
   // The shipped figures (train/shipped/eval.json, written by `vgglite eval --json`
   // when the model was made) are what this tree reproduces; a couple of images of
   // slack absorb summation-order differences between thread counts.
-  std::ifstream eval_file(kShipped / "eval.json");
-  ASSERT_TRUE(eval_file) << "train/shipped/eval.json missing";
-  const auto eval = nlohmann::json::parse(eval_file);
+  const auto eval = read_shipped_json("eval.json");
   EXPECT_NEAR(float_top1, eval.at("float_top1").get<double>(), 2e-4);
   EXPECT_NEAR(int8_top1, eval.at("int8_top1").get<double>(), 2e-4);
 }
