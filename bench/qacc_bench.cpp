@@ -12,11 +12,6 @@
 //
 // Simulations run in child processes (SystemC elaborates once per process); the
 // tools run as the real binaries, found beside this one in the build tree.
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstring>
@@ -27,16 +22,16 @@
 #include <fmt/format.h>
 #include <torch/torch.h>
 
-#include "model/io/binary.h"
+#include "base/binary.h"
+#include "base/cli.h"
+#include "base/error.h"
 #include "model/io/cifar.h"
-#include "model/io/error.h"
 #include "model/io/image.h"
-#include "tools/cli.h"
+#include "tools/process_pool.h"
 #include "tools/simulation.h"
+#include "tools/systemc_main.h"
 #include "train/quantize.h"
 #include "train/trainer.h"
-
-extern char** environ;
 
 namespace {
 
@@ -72,25 +67,15 @@ struct ProcessRun {
 };
 
 ProcessRun run_process(const std::vector<std::string>& args, const fs::path& log) {
-  std::vector<char*> argv;
-  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_adddup2(&actions, 1, 2);
-  const auto start = Clock::now();
-  pid_t pid = 0;
-  const int err = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (err != 0) qacc::fail("cannot start {}: {}", args[0], std::strerror(err));
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0)
-    if (errno != EINTR) qacc::fail("waitpid failed: {}", std::strerror(errno));
+  qacc::Task task;
+  task.argv = args;
+  task.log = log;
+  qacc::TaskExit exit;
+  qacc::run_task(task, exit);
   ProcessRun r;
-  r.seconds = seconds_since(start);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  if (r.exit_code != 0) qacc::fail("{} failed (exit {}); see {}", args[0], r.exit_code, log.string());
+  r.seconds = exit.seconds;
+  r.exit_code = exit.exit_code;
+  if (r.exit_code != 0) qacc::fail("{} failed ({}); see {}", args[0], exit.describe(), log.string());
   std::ifstream in(log);
   r.output.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
   return r;
@@ -115,63 +100,36 @@ struct SimTiming {
 // Runs `images` copies of the cat image in one simulation with the given overrides,
 // in a forked child so this process never elaborates SystemC.
 SimTiming time_simulation(const std::vector<std::string>& overrides, int images) {
-  int fds[2];
-  if (::pipe(fds) != 0) qacc::fail("pipe failed: {}", std::strerror(errno));
-  std::fflush(stdout);
-  const pid_t pid = ::fork();
-  if (pid < 0) qacc::fail("fork failed: {}", std::strerror(errno));
-  if (pid == 0) {
-    ::close(fds[0]);
+  qacc::Task task;
+  task.body = [&](int fd) {
+    qacc::SimulationInput in = qacc::prepare_input(qacc::load_design({}, overrides), qacc::default_model_path());
+    const qacc::Image image = qacc::load_image(qacc::default_image_path());
+    in.images.assign(static_cast<std::size_t>(images), {image.pixels, image.label});
+    in.keep_results = false;
+    std::vector<double> stamps;
+    std::uint64_t cycles = 0;
+    auto last = Clock::now();
+    const auto start = last;
+    const auto sim = qacc::simulate(in, [&](std::size_t, const qacc::ImageResult& r) {
+      const auto now = Clock::now();
+      stamps.push_back(std::chrono::duration<double>(now - last).count());
+      last = now;
+      cycles = r.cycles;
+    });
+    if (!sim.ok()) qacc::fail("simulation failed: {}", sim.error);
+    // Parent and child are the same binary: native layout is fine on the pipe.
+    const double total = seconds_since(start);
     qacc::ByteWriter out;
-    try {
-      qacc::SimulationInput in = qacc::prepare_input(qacc::load_design({}, overrides), qacc::default_model_path());
-      const qacc::Image image = qacc::load_image(qacc::default_image_path());
-      in.images.assign(static_cast<std::size_t>(images), {image.pixels, image.label});
-      in.keep_results = false;
-      std::vector<double> stamps;
-      std::uint64_t cycles = 0;
-      auto last = Clock::now();
-      const auto start = last;
-      const auto sim = qacc::simulate(in, [&](std::size_t, const qacc::ImageResult& r) {
-        const auto now = Clock::now();
-        stamps.push_back(std::chrono::duration<double>(now - last).count());
-        last = now;
-        cycles = r.cycles;
-      });
-      if (!sim.ok()) qacc::fail("simulation failed: {}", sim.error);
-      // Parent and child are the same binary: native layout is fine on the pipe.
-      const double total = seconds_since(start);
-      out.raw(&cycles, sizeof cycles);
-      out.raw(&total, sizeof total);
-      out.u32(static_cast<std::uint32_t>(stamps.size()));
-      out.raw(stamps.data(), stamps.size() * sizeof(double));
-    } catch (const std::exception& e) {
-      fmt::print(stderr, "qacc_bench: {}\n", e.what());
-      _exit(1);
-    }
-    const auto& bytes = out.bytes();
-    std::size_t done = 0;
-    while (done < bytes.size()) {
-      const ssize_t n = ::write(fds[1], bytes.data() + done, bytes.size() - done);
-      if (n <= 0) _exit(1);
-      done += static_cast<std::size_t>(n);
-    }
-    _exit(0);
-  }
-  ::close(fds[1]);
-  std::vector<std::uint8_t> bytes;
-  std::uint8_t buffer[4096];
-  for (ssize_t n; (n = ::read(fds[0], buffer, sizeof buffer)) != 0;) {
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      qacc::fail("read failed: {}", std::strerror(errno));
-    }
-    bytes.insert(bytes.end(), buffer, buffer + n);
-  }
-  ::close(fds[0]);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) qacc::fail("simulation child failed");
+    out.raw(&cycles, sizeof cycles);
+    out.raw(&total, sizeof total);
+    out.u32(static_cast<std::uint32_t>(stamps.size()));
+    out.raw(stamps.data(), stamps.size() * sizeof(double));
+    qacc::write_to_parent(fd, out.bytes());
+    return 0;
+  };
+  qacc::TaskExit exit;
+  const std::vector<std::uint8_t> bytes = qacc::run_task(task, exit);
+  if (!exit.ok()) qacc::fail("simulation child failed ({})", exit.describe());
   qacc::ByteReader in(bytes.data(), bytes.size(), "simulation timing");
   SimTiming t;
   std::memcpy(&t.image_cycles, in.take(sizeof t.image_cycles), sizeof t.image_cycles);
@@ -340,7 +298,4 @@ int sc_main(int argc, char** argv) {
 }
 
 // The simulations run in forked children through SystemC's own entry point.
-int main(int argc, char** argv) {
-  ::setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", /*overwrite=*/0);
-  return sc_core::sc_elab_and_sim(argc, argv);
-}
+int main(int argc, char** argv) { return qacc::systemc_main(argc, argv); }

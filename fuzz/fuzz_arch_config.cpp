@@ -4,7 +4,7 @@
 #include <string>
 
 #include "model/config/arch_config.h"
-#include "model/io/error.h"
+#include "base/error.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   try {

@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "model/io/error.h"
+#include "base/error.h"
 #include "model/io/image.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

@@ -3,7 +3,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "model/io/binary.h"
+#include "base/binary.h"
 #include "model/io/model_file.h"
 #include "model/io/reference_file.h"
 

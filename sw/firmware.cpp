@@ -4,11 +4,11 @@
 
 #include <fmt/format.h>
 
-#include "model/accelerator/registers.h"
+#include "contract/registers.h"
 #include "model/func/int8_network.h"
-#include "model/io/error.h"
+#include "base/error.h"
 #include "model/io/model_file.h"
-#include "model/platform/memory_map.h"
+#include "contract/memory_map.h"
 
 namespace qacc::sw {
 namespace {
@@ -56,14 +56,6 @@ void program(Hal& hal, const LayerDescriptor& d) {
 }
 
 }  // namespace
-
-std::uint64_t DramHeap::allocate(std::uint64_t bytes, std::uint64_t align) {
-  const std::uint64_t at = (next_ + align - 1) / align * align;
-  if (at + bytes > end_)
-    throw FirmwareError(fmt::format("DRAM heap exhausted: {} bytes wanted at {:#x}, heap ends at {:#x}", bytes, at, end_));
-  next_ = at + bytes;
-  return at;
-}
 
 std::uint64_t watchdog_cycles(const LayerDescriptor& d, const HardwareInfo& hw) {
   const std::uint64_t array = std::uint64_t{hw.pe_rows} * hw.pe_cols;
@@ -149,7 +141,5 @@ InferenceResult Firmware::infer(std::size_t index) {
   result.predicted = static_cast<int>(std::max_element(result.logits.begin(), result.logits.end()) - result.logits.begin());
   return result;
 }
-
-InferenceResult run_inference(Hal& hal) { return Firmware(hal).infer(0); }
 
 }  // namespace qacc::sw

@@ -10,17 +10,13 @@
 #include <string>
 #include <vector>
 
-#include "model/accelerator/layer_descriptor.h"
+#include "contract/layer_descriptor.h"
 #include "model/io/model_file.h"
-#include "sw/hal.h"
+#include "contract/hal.h"
+#include "sw/dram_heap.h"
 #include "sw/tiling.h"
 
 namespace qacc::sw {
-
-class FirmwareError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
 
 struct LayerRun {
   std::string name;
@@ -56,8 +52,5 @@ class Firmware {
   std::uint64_t model_addr_ = 0, image_addr_ = 0, heap_addr_ = 0, heap_bytes_ = 0;
   std::uint32_t image_bytes_ = 0, image_count_ = 0;
 };
-
-// Boots and runs the first image.
-InferenceResult run_inference(Hal& hal);
 
 }  // namespace qacc::sw

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <vector>
 
-#include "model/accelerator/registers.h"
+#include "contract/registers.h"
 
 namespace qacc::sw {
 namespace {
@@ -55,7 +55,7 @@ std::uint64_t estimated_dram_bytes(const LayerDescriptor& d) {
   // Each row tile also loads its halo rows, except at the image's edges.
   const std::uint64_t rows_loaded = d.in_height + 2 * std::uint64_t{d.padding()} * (row_tiles - 1);
   const std::uint64_t inputs = std::uint64_t{d.in_channels} * rows_loaded * d.in_width;
-  return weights * row_tiles + inputs * oc_tiles + 4 * std::uint64_t{d.out_channels} * row_tiles + d.result_bytes();
+  return weights * row_tiles + inputs * oc_tiles + kInt32Bytes * std::uint64_t{d.out_channels} * row_tiles + d.result_bytes();
 }
 
 std::optional<TilePlan> plan_tiles(LayerDescriptor d, const HardwareInfo& hw) {
@@ -67,7 +67,7 @@ std::optional<TilePlan> plan_tiles(LayerDescriptor d, const HardwareInfo& hw) {
         d.tile_rows = rows;
         d.tile_in_channels = ic;
         if (!descriptor_problem(d).empty()) continue;
-        if (!fits(buffer_needs(d), hw.input_buffer, hw.weight_buffer, hw.output_buffer)) continue;
+        if (!fits(buffer_needs(d), {hw.input_buffer, hw.weight_buffer, hw.output_buffer})) continue;
         const TilePlan plan{oc, rows, ic, estimated_dram_bytes(d)};
         // Least traffic first; then fewer, larger passes.
         const auto passes = [&](const TilePlan& p) {

@@ -1,11 +1,11 @@
 #pragma once
 // Tile planning: choose output-channel, row and input-channel tile sizes that fit the
-// accelerator's buffers (the rule in model/accelerator/layer_descriptor.h) with the
+// accelerator's buffers (the rule in contract/layer_descriptor.h) with the
 // least DRAM traffic.
 #include <cstdint>
 #include <optional>
 
-#include "model/accelerator/layer_descriptor.h"
+#include "contract/layer_descriptor.h"
 #include "model/io/model_file.h"
 
 namespace qacc::sw {

@@ -8,7 +8,7 @@
 #include <string>
 
 #include "model/config/arch_config.h"
-#include "model/io/error.h"
+#include "base/error.h"
 #include "tests/scratch.h"
 
 namespace qacc {

@@ -4,7 +4,7 @@
 #include <fstream>
 
 #include "model/io/cifar.h"
-#include "model/io/error.h"
+#include "base/error.h"
 #include "tests/scratch.h"
 
 namespace qacc {

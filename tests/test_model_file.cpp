@@ -3,8 +3,8 @@
 
 #include <random>
 
-#include "model/io/binary.h"
-#include "model/io/error.h"
+#include "base/binary.h"
+#include "base/error.h"
 #include "model/io/model_file.h"
 #include "model/io/reference_file.h"
 #include "tests/scratch.h"

@@ -1,7 +1,7 @@
 // The sweep's grid (parsing, product) and its Pareto front, by hand.
 #include <gtest/gtest.h>
 
-#include "model/io/error.h"
+#include "base/error.h"
 #include "tools/sweep_grid.h"
 
 namespace qacc::sweep {

@@ -4,7 +4,7 @@
 
 #include <fstream>
 
-#include "model/io/error.h"
+#include "base/error.h"
 #include "tests/torch_helpers.h"
 
 namespace qacc {

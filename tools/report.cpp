@@ -7,9 +7,9 @@
 #include <fmt/format.h>
 
 #include "model/func/int8_network.h"
-#include "model/io/binary.h"
+#include "base/binary.h"
 #include "model/io/cifar.h"
-#include "model/io/error.h"
+#include "base/error.h"
 
 namespace qacc {
 namespace {
@@ -18,47 +18,21 @@ std::string class_name(int c) {
   return c >= 0 && c < kCifarClasses ? std::string(kCifarClassNames[static_cast<std::size_t>(c)]) : fmt::format("class {}", c);
 }
 
-double utilization(const SimulationInput& in, std::uint64_t macs, std::uint64_t cycles) {
-  const double pes = static_cast<double>(in.config.pe_rows) * in.config.pe_cols;
-  return cycles == 0 ? 0.0 : static_cast<double>(macs) / (pes * static_cast<double>(cycles));
+std::string layer_name(const SimulationInput& in, std::size_t i, const LayerStats& l, bool placeholder) {
+  if (i < in.model.layers.size()) return in.model.layers[i].name;
+  return placeholder ? fmt::format("#{}", l.index) : "";
 }
 
-timing::Energy layer_energy(const SimulationInput& in, const LayerStats& l) { return timing::energy(in.config, activity(l)); }
-
-nlohmann::json energy_json(const timing::Energy& e) {
-  return {{"mac", e.mac_pj}, {"sram", e.sram_pj}, {"dram", e.dram_pj}, {"registers", e.register_pj}, {"total", e.total_pj()}};
+// A ratio in sim_top's table reads as a percentage.
+std::string terminal_value(const stats::Column& c, const stats::Value& v) {
+  if (c.unit == "ratio") return fmt::format("{:.1f}%", 100 * std::get<double>(v));
+  return stats::format_value(v, c.decimals);
 }
-
-std::string kib(std::uint64_t bytes) { return fmt::format("{:.1f}", static_cast<double>(bytes) / 1024.0); }
 
 }  // namespace
 
-timing::Activity activity(const LayerStats& l) {
-  return {l.macs,
-          l.input_buffer.reads + l.input_buffer.writes + l.weight_buffer.reads + l.weight_buffer.writes +
-              l.output_buffer.reads + l.output_buffer.writes,
-          l.dram_read + l.dram_written, l.register_accesses};
-}
-
-Totals totals(const SimulationInput& in, std::size_t /*image*/, const ImageResult& r) {
-  Totals t;
-  for (const auto& l : r.layers) {
-    const timing::Activity a = activity(l);
-    t.sram_bytes += a.sram_bytes;
-    t.register_accesses += a.register_accesses;
-    t.energy += timing::energy(in.config, a);
-    t.cycles += l.cycles;
-    t.dma_cycles += l.dma_cycles;
-    t.compute_cycles += l.compute_cycles;
-    t.stall_cycles += l.stall_cycles;
-    t.macs += l.macs;
-    t.dram_read += l.dram_read;
-    t.dram_written += l.dram_written;
-  }
-  t.utilization = utilization(in, t.macs, t.cycles);
-  t.latency_us = static_cast<double>(r.cycles) * in.config.cycle_ns() / 1000.0;
-  t.area_mm2 = timing::area_mm2(in.config);
-  return t;
+ImageFigures image_figures(const SimulationInput& in, const ImageResult& r) {
+  return {r.cycles, static_cast<double>(r.cycles) * in.config.cycle_ns() / 1000.0, timing::area_mm2(in.config)};
 }
 
 void print_report(const SimulationInput& in, std::size_t image, const ImageResult& r) {
@@ -76,28 +50,41 @@ void print_report(const SimulationInput& in, std::size_t image, const ImageResul
     fmt::print("  {} {:.4f}", class_name(order[i]), logits[static_cast<std::size_t>(order[i])]);
   fmt::print("\n\n");
 
-  fmt::print("{:<6} {:>10} {:>10} {:>9} {:>11} {:>6} {:>9} {:>9} {:>17} {:>17} {:>17} {:>11} {:>10}\n", "layer",
-             "cycles", "compute", "stall", "MACs", "util", "DRAM rd", "DRAM wr", "in-buf rd/wr KiB", "w-buf rd/wr KiB",
-             "out-buf rd/wr KiB", "tile o/r/i", "energy nJ");
+  // Columns as wide as their widest cell.
+  std::vector<const stats::Column*> shown;
+  for (const auto& c : stats::columns())
+    if (c.where & stats::kTerminal) shown.push_back(&c);
+  std::vector<std::vector<std::string>> cells;
+  cells.push_back({"layer"});
+  for (const auto* c : shown) cells.back().push_back(std::string(c->heading));
+  cells.back().push_back("tile o/r/i");
+  const auto add_row = [&](std::string name, const stats::Row& row, std::string tile) {
+    cells.push_back({std::move(name)});
+    for (const auto* c : shown) cells.back().push_back(terminal_value(*c, c->get(row)));
+    cells.back().push_back(std::move(tile));
+  };
   for (std::size_t i = 0; i < r.layers.size(); ++i) {
     const auto& l = r.layers[i];
-    const std::string name = i < in.model.layers.size() ? in.model.layers[i].name : fmt::format("#{}", l.index);
-    fmt::print("{:<6} {:>10} {:>10} {:>9} {:>11} {:>5.1f}% {:>9} {:>9} {:>17} {:>17} {:>17} {:>11} {:>10.1f}\n", name, l.cycles,
-               l.compute_cycles, l.stall_cycles, l.macs, 100 * utilization(in, l.macs, l.cycles), l.dram_read,
-               l.dram_written, kib(l.input_buffer.reads) + "/" + kib(l.input_buffer.writes),
-               kib(l.weight_buffer.reads) + "/" + kib(l.weight_buffer.writes),
-               kib(l.output_buffer.reads) + "/" + kib(l.output_buffer.writes),
-               fmt::format("{}/{}/{}", l.tile_out_channels, l.tile_rows, l.tile_in_channels),
-               layer_energy(in, l).total_pj() / 1000);
+    add_row(layer_name(in, i, l, true), stats::layer_row(in.config, l),
+            fmt::format("{}/{}/{}", l.tile_out_channels, l.tile_rows, l.tile_in_channels));
   }
-  const Totals t = totals(in, image, r);
-  fmt::print("{:<6} {:>10} {:>10} {:>9} {:>11} {:>5.1f}% {:>9} {:>9}\n", "total", t.cycles, t.compute_cycles,
-             t.stall_cycles, t.macs, 100 * t.utilization, t.dram_read, t.dram_written);
+  add_row("total", stats::total_row(in.config, r.layers), "");
+  std::vector<std::size_t> width(cells.front().size(), 0);
+  for (const auto& row : cells)
+    for (std::size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], row[c].size());
+  for (const auto& row : cells) {
+    std::string line = fmt::format("{:<{}}", row[0], width[0]);
+    for (std::size_t c = 1; c < row.size(); ++c) line += fmt::format(" {:>{}}", row[c], width[c]);
+    fmt::print("{}\n", line);
+  }
+
+  const stats::Row t = stats::total_row(in.config, r.layers);
+  const ImageFigures f = image_figures(in, r);
   fmt::print("\nlatency: {} cycles = {:.2f} us at {} MHz (accelerator busy {} cycles; host firmware the rest)\n",
-             r.cycles, t.latency_us, in.config.clock_mhz, t.cycles);
+             f.cycles, f.latency_us, in.config.clock_mhz, t.stats.cycles);
   fmt::print("energy: {:.2f} uJ (MAC {:.2f}, SRAM {:.2f}, DRAM {:.2f}, registers {:.4f}); area proxy {:.3f} mm2\n",
              t.energy.total_pj() * 1e-6, t.energy.mac_pj * 1e-6, t.energy.sram_pj * 1e-6, t.energy.dram_pj * 1e-6,
-             t.energy.register_pj * 1e-6, t.area_mm2);
+             t.energy.register_pj * 1e-6, f.area_mm2);
 }
 
 nlohmann::json stats_json(const SimulationInput& in, std::size_t image, const ImageResult& r) {
@@ -106,26 +93,18 @@ nlohmann::json stats_json(const SimulationInput& in, std::size_t image, const Im
   nlohmann::json layers = nlohmann::json::array();
   for (std::size_t i = 0; i < r.layers.size(); ++i) {
     const auto& l = r.layers[i];
-    layers.push_back({{"name", i < in.model.layers.size() ? in.model.layers[i].name : ""},
-                      {"cycles", l.cycles},
-                      {"compute_cycles", l.compute_cycles},
-                      {"stall_cycles", l.stall_cycles},
-                      {"ppu_cycles", l.ppu_cycles},
-                      {"dma_cycles", l.dma_cycles},
-                      {"macs", l.macs},
-                      {"pe_utilization", utilization(in, l.macs, l.cycles)},
-                      {"dram_bytes_read", l.dram_read},
-                      {"dram_bytes_written", l.dram_written},
-                      {"register_accesses", l.register_accesses},
-                      {"energy_pj", energy_json(layer_energy(in, l))},
-                      {"input_buffer", {{"reads", l.input_buffer.reads}, {"writes", l.input_buffer.writes}}},
-                      {"weight_buffer", {{"reads", l.weight_buffer.reads}, {"writes", l.weight_buffer.writes}}},
-                      {"output_buffer", {{"reads", l.output_buffer.reads}, {"writes", l.output_buffer.writes}}},
-                      {"tiles", l.tiles},
-                      {"passes", l.passes},
-                      {"tile", {l.tile_out_channels, l.tile_rows, l.tile_in_channels}}});
+    const stats::Row row = stats::layer_row(in.config, l);
+    nlohmann::json layer = {{"name", layer_name(in, i, l, false)},
+                            {"tile", {l.tile_out_channels, l.tile_rows, l.tile_in_channels}}};
+    for (const auto& c : stats::columns())
+      if (c.where & stats::kLayerJson) stats::set_json(layer, c.key, c.get(row));
+    layers.push_back(std::move(layer));
   }
-  const Totals t = totals(in, image, r);
+  const stats::Row t = stats::total_row(in.config, r.layers);
+  const ImageFigures f = image_figures(in, r);
+  nlohmann::json total = {{"cycles", f.cycles}, {"latency_us", f.latency_us}, {"area_mm2", f.area_mm2}};
+  for (const auto& c : stats::columns())
+    if (c.where & stats::kTotal) stats::set_json(total, c.total_key.empty() ? c.key : c.total_key, c.get(t));
   const auto& label = in.images.at(image).label;
   return {{"model", in.model_path.string()},
           {"label", label ? nlohmann::json(*label) : nlohmann::json(nullptr)},
@@ -135,21 +114,7 @@ nlohmann::json stats_json(const SimulationInput& in, std::size_t image, const Im
           {"logits", func::dequantize_logits(in.model, r.inference.logits)},
           {"config", config},
           {"layers", layers},
-          {"total",
-           {{"cycles", r.cycles},
-            {"accelerator_cycles", t.cycles},
-            {"compute_cycles", t.compute_cycles},
-            {"stall_cycles", t.stall_cycles},
-            {"dma_cycles", t.dma_cycles},
-            {"macs", t.macs},
-            {"pe_utilization", t.utilization},
-            {"dram_bytes_read", t.dram_read},
-            {"dram_bytes_written", t.dram_written},
-            {"sram_bytes", t.sram_bytes},
-            {"register_accesses", t.register_accesses},
-            {"energy_pj", energy_json(t.energy)},
-            {"area_mm2", t.area_mm2},
-            {"latency_us", t.latency_us}}}};
+          {"total", total}};
 }
 
 void write_stats_json(const std::filesystem::path& path, const SimulationInput& in, std::size_t image, const ImageResult& r) {
@@ -158,20 +123,25 @@ void write_stats_json(const std::filesystem::path& path, const SimulationInput& 
 }
 
 void write_stats_csv(const std::filesystem::path& path, const SimulationInput& in, std::size_t /*image*/, const ImageResult& r) {
-  std::string text =
-      "layer,cycles,compute_cycles,stall_cycles,ppu_cycles,dma_cycles,macs,pe_utilization,dram_bytes_read,"
-      "dram_bytes_written,input_buffer_reads,input_buffer_writes,weight_buffer_reads,weight_buffer_writes,"
-      "output_buffer_reads,output_buffer_writes,register_accesses,energy_pj\n";
+  std::string text = "layer";
+  for (const auto& c : stats::columns())
+    if (c.where & stats::kLayerCsv) text += "," + stats::csv_name(c.key);
+  text += "\n";
   for (std::size_t i = 0; i < r.layers.size(); ++i) {
-    const auto& l = r.layers[i];
-    text += fmt::format("{},{},{},{},{},{},{},{:.6f},{},{},{},{},{},{},{},{},{},{:.1f}\n",
-                        i < in.model.layers.size() ? in.model.layers[i].name : "", l.cycles, l.compute_cycles,
-                        l.stall_cycles, l.ppu_cycles, l.dma_cycles, l.macs, utilization(in, l.macs, l.cycles),
-                        l.dram_read, l.dram_written, l.input_buffer.reads, l.input_buffer.writes,
-                        l.weight_buffer.reads, l.weight_buffer.writes, l.output_buffer.reads, l.output_buffer.writes,
-                        l.register_accesses, layer_energy(in, l).total_pj());
+    const stats::Row row = stats::layer_row(in.config, r.layers[i]);
+    text += layer_name(in, i, r.layers[i], false);
+    for (const auto& c : stats::columns())
+      if (c.where & stats::kLayerCsv) text += "," + stats::format_value(c.get(row), c.decimals);
+    text += "\n";
   }
   write_file_atomic(path, text);
+}
+
+CheckedRun run_and_check(const SimulationInput& in, const ReferenceSet* golden) {
+  if (golden != nullptr) reference_for(*golden, in.images.front().pixels);
+  CheckedRun run{simulate(in), ""};
+  if (golden != nullptr && run.sim.ok()) run.mismatch = check_against(*golden, in.images.front(), run.sim.images.front());
+  return run;
 }
 
 const ReferenceImage& reference_for(const ReferenceSet& golden, const std::vector<std::uint8_t>& pixels) {

@@ -7,24 +7,19 @@
 #include <nlohmann/json.hpp>
 
 #include "model/io/reference_file.h"
-#include "model/timing/energy_model.h"
+#include "tools/stats_table.h"
 #include "tools/simulation.h"
 
 namespace qacc {
 
-struct Totals {
-  std::uint64_t cycles = 0, compute_cycles = 0, stall_cycles = 0, macs = 0, dram_read = 0, dram_written = 0;
-  std::uint64_t sram_bytes = 0, register_accesses = 0, dma_cycles = 0;
-  double utilization = 0;  // MACs / (PEs x accelerator cycles)
-  double latency_us = 0;   // the image's simulated time at the clock
-  timing::Energy energy;   // of the accelerator's layers
-  double area_mm2 = 0;     // the design's area proxy
+// The image-level figures besides the layers' sums: the image's cycles (host firmware
+// included), its latency at the clock, and the design's area proxy.
+struct ImageFigures {
+  std::uint64_t cycles = 0;
+  double latency_us = 0;
+  double area_mm2 = 0;
 };
-
-// The counters the energy proxy weighs.
-timing::Activity activity(const LayerStats& layer);
-
-Totals totals(const SimulationInput& in, std::size_t image, const ImageResult& r);
+ImageFigures image_figures(const SimulationInput& in, const ImageResult& r);
 
 void print_report(const SimulationInput& in, std::size_t image, const ImageResult& r);
 nlohmann::json stats_json(const SimulationInput& in, std::size_t image, const ImageResult& r);
@@ -33,6 +28,15 @@ void write_stats_csv(const std::filesystem::path& path, const SimulationInput& i
 
 // The reference image with these pixels; throws qacc::Error when there is none.
 const ReferenceImage& reference_for(const ReferenceSet& golden, const std::vector<std::uint8_t>& pixels);
+
+// A simulation of one image, checked against golden references when given.
+struct CheckedRun {
+  SimulationResult sim;
+  std::string mismatch;  // check_against's answer: "" when every layer agrees (or unchecked)
+};
+// What sim_top and a sweep point both do. Looks the image up in `golden` first, so a
+// run that cannot be checked fails (qacc::Error) before it simulates.
+CheckedRun run_and_check(const SimulationInput& in, const ReferenceSet* golden);
 
 // Compares the quantised input and every layer's result with the reference image
 // whose pixels equal the input's. Returns "" when all agree, else where they first

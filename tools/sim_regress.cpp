@@ -4,24 +4,17 @@
 // of the images in one simulation (the firmware runs them one after another) and
 // stream each image's result back through a pipe. The parent computes the LibTorch
 // references in batches and never starts SystemC itself.
-#include <poll.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <chrono>
-#include <cstring>
-#include <thread>
-
-#include <cstdlib>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
-#include "model/io/binary.h"
-#include "model/io/error.h"
-#include "tools/cli.h"
+#include "base/binary.h"
+#include "base/cli.h"
+#include "base/error.h"
+#include "tools/process_pool.h"
 #include "tools/simulation.h"
+#include "tools/systemc_main.h"
 #include "train/quantize.h"
 
 namespace {
@@ -88,24 +81,10 @@ ChildResult decode_result(const std::uint8_t* data, std::size_t size) {
   return c;
 }
 
-void write_all(int fd, const std::vector<std::uint8_t>& bytes) {
-  std::size_t done = 0;
-  while (done < bytes.size()) {
-    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n <= 0) _exit(3);
-    done += static_cast<std::size_t>(n);
-  }
-}
-
-struct Worker {
-  pid_t pid;
-  int fd;
-  std::vector<std::uint8_t> bytes;  // received, not yet decoded
-};
-
 int run(const Options& o) {
   const qacc::ArchConfig config = qacc::load_design(o.config_file, o.overrides);
   if (o.count <= 0 || o.first < 0) throw qacc::UsageError("--count must be positive and --first not negative");
+  const int jobs = qacc::resolve_jobs(o.jobs);
 
   const qacc::SimulationInput base = qacc::prepare_input(config, o.model);
   const qacc::CifarSet test = qacc::load_cifar(o.data, qacc::CifarSplit::kTest, static_cast<std::size_t>(o.first + o.count));
@@ -134,86 +113,68 @@ int run(const Options& o) {
   }
   const double reference_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
-  const int jobs = o.jobs > 0 ? o.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   fmt::print("sim_regress: {} test images from {} (first {}), {} workers, {} check, model {}\n", n, o.data.string(),
              o.first, jobs, o.layers ? "every layer" : "logits", o.model.string());
   std::vector<ChildResult> results(n);
   std::vector<bool> received(n, false);
-  std::vector<Worker> workers;
   std::size_t done = 0;
   long worker_rss_kib = 0;
   const auto t1 = std::chrono::steady_clock::now();
+  // One worker per job, each simulating a contiguous share of the images.
   const std::size_t share = (n + static_cast<std::size_t>(jobs) - 1) / static_cast<std::size_t>(jobs);
-  for (std::size_t begin = 0; begin < n; begin += share) {
-    const std::size_t end = std::min(n, begin + share);
-    int fds[2];
-    if (::pipe(fds) != 0) qacc::fail("pipe failed: {}", std::strerror(errno));
-    std::fflush(stdout);
-    const pid_t pid = ::fork();
-    if (pid < 0) qacc::fail("fork failed: {}", std::strerror(errno));
-    if (pid == 0) {
-      ::close(fds[0]);
-      qacc::SimulationInput in = base;
-      in.keep_results = false;
-      for (std::size_t i = begin; i < end; ++i) {
-        const std::size_t idx = static_cast<std::size_t>(o.first) + i;
-        in.images.push_back({{test.image(idx), test.image(idx) + qacc::kCifarImageBytes}, test.labels[idx]});
-      }
-      try {
-        qacc::simulate(in, [&](std::size_t i, const qacc::ImageResult& r) {
-          write_all(fds[1], encode_result(begin + i, r, o.layers));
-        });
-      } catch (const std::exception& e) {
-        qacc::ImageResult failed;
-        failed.error = e.what();
-        write_all(fds[1], encode_result(begin, failed, false));
-      }
-      ::close(fds[1]);
-      _exit(0);
+  const std::size_t workers = (n + share - 1) / share;
+  std::vector<std::vector<std::uint8_t>> pending(workers);  // received, not yet decoded
+  const auto body = [&](std::size_t worker, int fd) {
+    const std::size_t begin = worker * share, end = std::min(n, begin + share);
+    qacc::SimulationInput in = base;
+    in.keep_results = false;
+    for (std::size_t i = begin; i < end; ++i) {
+      const std::size_t idx = static_cast<std::size_t>(o.first) + i;
+      in.images.push_back({{test.image(idx), test.image(idx) + qacc::kCifarImageBytes}, test.labels[idx]});
     }
-    ::close(fds[1]);
-    workers.push_back({pid, fds[0], {}});
-  }
-  while (!workers.empty()) {
-    std::vector<pollfd> polls;
-    for (const auto& w : workers) polls.push_back({w.fd, POLLIN, 0});
-    if (::poll(polls.data(), polls.size(), -1) < 0 && errno != EINTR) qacc::fail("poll failed: {}", std::strerror(errno));
-    for (std::size_t i = workers.size(); i-- > 0;) {
-      if ((polls[i].revents & (POLLIN | POLLHUP | POLLERR)) == 0) continue;
-      Worker& w = workers[i];
-      std::uint8_t buffer[1 << 16];
-      const ssize_t got = ::read(w.fd, buffer, sizeof buffer);
-      if (got > 0) {
-        w.bytes.insert(w.bytes.end(), buffer, buffer + got);
-        // Decode every complete frame: u32 length, u32 image, payload.
-        std::size_t at = 0;
-        while (w.bytes.size() - at >= 8) {
-          qacc::ByteReader head(w.bytes.data() + at, 8, "frame");
-          const std::uint32_t length = head.u32(), index = head.u32();
-          if (w.bytes.size() - at < length) break;
-          if (index >= n) qacc::fail("worker sent a result for image {}", index);
-          results[index] = decode_result(w.bytes.data() + at + 8, length - 8);
-          received[index] = true;
-          at += length;
-          if (++done % 100 == 0 || done == n) {
-            const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
-            fmt::print(stderr, "  {}/{} images, {:.1f} images/s\n", done, n, static_cast<double>(done) / s);
-          }
-        }
-        w.bytes.erase(w.bytes.begin(), w.bytes.begin() + static_cast<std::ptrdiff_t>(at));
-        continue;
-      }
-      ::close(w.fd);
-      int status = 0;
-      rusage usage{};
-      ::wait4(w.pid, &status, 0, &usage);
-      // A forked worker's figure counts the pages it shares with this process.
-      worker_rss_kib = std::max(worker_rss_kib, usage.ru_maxrss);
-      if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        fmt::print(stderr, "sim_regress: a simulation worker died (status {})\n", status);
-      workers.erase(workers.begin() + static_cast<std::ptrdiff_t>(i));
+    try {
+      qacc::simulate(in, [&](std::size_t i, const qacc::ImageResult& r) {
+        qacc::write_to_parent(fd, encode_result(begin + i, r, o.layers));
+      });
+    } catch (const std::exception& e) {
+      qacc::ImageResult failed;
+      failed.error = e.what();
+      qacc::write_to_parent(fd, encode_result(begin, failed, false));
     }
-  }
+    return 0;
+  };
+  const auto on_output = [&](std::size_t worker, const std::uint8_t* data, std::size_t size) {
+    auto& bytes = pending[worker];
+    bytes.insert(bytes.end(), data, data + size);
+    // Decode every complete frame: u32 length, u32 image, payload.
+    std::size_t at = 0;
+    while (bytes.size() - at >= 8) {
+      qacc::ByteReader head(bytes.data() + at, 8, "frame");
+      const std::uint32_t length = head.u32(), index = head.u32();
+      if (bytes.size() - at < length) break;
+      if (index >= n) qacc::fail("worker sent a result for image {}", index);
+      results[index] = decode_result(bytes.data() + at + 8, length - 8);
+      received[index] = true;
+      at += length;
+      if (++done % 100 == 0 || done == n) {
+        const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
+        fmt::print(stderr, "  {}/{} images, {:.1f} images/s\n", done, n, static_cast<double>(done) / s);
+      }
+    }
+    bytes.erase(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(at));
+  };
+  qacc::run_tasks(
+      workers, jobs,
+      [&](std::size_t worker) {
+        qacc::Task t;
+        t.body = [&, worker](int fd) { return body(worker, fd); };
+        return t;
+      },
+      {on_output, [&](const qacc::TaskExit& e) {
+         // A forked worker's figure counts the pages it shares with this process.
+         worker_rss_kib = std::max(worker_rss_kib, e.max_rss_kib);
+         if (!e.ok()) fmt::print(stderr, "sim_regress: a simulation worker died ({})\n", e.describe());
+       }});
   for (std::size_t i = 0; i < n; ++i)
     if (!received[i]) results[i].error = "not simulated (its worker stopped at an earlier failure)";
   const double sim_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
@@ -275,8 +236,4 @@ int sc_main(int argc, char** argv) {
   return qacc::run_tool("sim_regress", app, argc, argv, [&] { return run(o); });
 }
 
-// The SystemC kernel prints its banner before sc_main unless told otherwise.
-int main(int argc, char** argv) {
-  ::setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", /*overwrite=*/0);
-  return sc_core::sc_elab_and_sim(argc, argv);
-}
+int main(int argc, char** argv) { return qacc::systemc_main(argc, argv); }

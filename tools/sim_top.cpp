@@ -1,18 +1,18 @@
 // sim_top: one image through the SystemC platform. Prints the prediction, top-5, a
 // per-layer table and totals; optionally writes a VCD trace, JSON/CSV statistics, and
 // checks every layer against LibTorch's golden references.
-#include <cstdlib>
 #include <optional>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
-#include "model/io/binary.h"
-#include "model/io/error.h"
+#include "base/binary.h"
+#include "base/error.h"
 #include "model/io/image.h"
-#include "tools/cli.h"
+#include "base/cli.h"
 #include "tools/report.h"
 #include "tools/simulation.h"
+#include "tools/systemc_main.h"
 
 namespace {
 
@@ -55,15 +55,10 @@ int run(const Options& o) {
   for (const auto& [key, value] : qacc::describe(in.config)) fmt::print(" {}={}", key, value);
   fmt::print("\n");
 
-  // The references are read and the image looked up first: a run that cannot be
-  // checked fails before it simulates.
   std::optional<qacc::ReferenceSet> golden;
-  if (o.check) {
-    golden = qacc::load_references(o.reference);
-    qacc::reference_for(*golden, in.images.front().pixels);
-  }
-
-  const qacc::SimulationResult sim = qacc::simulate(in);
+  if (o.check) golden = qacc::load_references(o.reference);
+  const qacc::CheckedRun run = qacc::run_and_check(in, golden ? &*golden : nullptr);
+  const qacc::SimulationResult& sim = run.sim;
   if (!sim.ok()) {
     fmt::print(stderr, "sim_top: {}\n", sim.error);
     return 1;
@@ -85,9 +80,8 @@ int run(const Options& o) {
     fmt::print("statistics (CSV): {}\n", o.stats_csv.string());
   }
   if (o.check) {
-    const std::string diff = qacc::check_against(*golden, in.images.front(), r);
-    if (!diff.empty()) {
-      fmt::print("check against {}: MISMATCH: {}\n", o.reference.string(), diff);
+    if (!run.mismatch.empty()) {
+      fmt::print("check against {}: MISMATCH: {}\n", o.reference.string(), run.mismatch);
       return 1;
     }
     fmt::print("check against {}: input and all {} layers equal LibTorch int8, bit for bit\n", o.reference.string(),
@@ -120,8 +114,4 @@ int sc_main(int argc, char** argv) {
   return qacc::run_tool("sim_top", app, argc, argv, [&] { return run(o); });
 }
 
-// The SystemC kernel prints its banner before sc_main unless told otherwise.
-int main(int argc, char** argv) {
-  ::setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", /*overwrite=*/0);
-  return sc_core::sc_elab_and_sim(argc, argv);
-}
+int main(int argc, char** argv) { return qacc::systemc_main(argc, argv); }

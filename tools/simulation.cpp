@@ -4,9 +4,9 @@
 #include <chrono>
 #include <fstream>
 
-#include "model/io/binary.h"
-#include "model/io/error.h"
-#include "model/platform/memory_map.h"
+#include "base/binary.h"
+#include "base/error.h"
+#include "contract/memory_map.h"
 #include "model/platform/platform.h"
 #include "sw/tiling.h"
 
@@ -62,15 +62,18 @@ void check_buffers_fit(const ArchConfig& c, const QuantModel& model) {
   for (std::size_t i = 0; i < model.layers.size(); ++i) {
     const auto& layer = model.layers[i];
     const BufferNeeds n = buffer_needs(sw::smallest_tiles(sw::layer_shape(layer, static_cast<std::uint32_t>(i))));
-    const auto require = [&](std::uint64_t need, std::uint32_t have, const char* key, const char* what) {
-      if (need > have)
-        throw UsageError(fmt::format("config key {}: {} bytes cannot hold the smallest tile of layer {} ({}): {} needs {} "
-                                     "bytes",
-                                     key, have, i, layer.name, what, need));
+    const auto overflow = first_overflow(n, {c.input_buffer_bytes, c.weight_buffer_bytes, c.output_buffer_bytes});
+    if (!overflow) continue;
+    struct Named {
+      const char* key;
+      const char* what;
     };
-    require(2 * n.input_half, c.input_buffer_bytes, "input_buffer_bytes", "two input halves");
-    require(2 * n.weight_half, c.weight_buffer_bytes, "weight_buffer_bytes", "two weight halves");
-    require(n.output, c.output_buffer_bytes, "output_buffer_bytes", "one partial-sum tile and two result tiles");
+    static constexpr Named kNames[] = {{"input_buffer_bytes", "two input halves"},
+                                       {"weight_buffer_bytes", "two weight halves"},
+                                       {"output_buffer_bytes", "one partial-sum tile and two result tiles"}};
+    const Named& name = kNames[static_cast<int>(overflow->buffer)];
+    throw UsageError(fmt::format("config key {}: {} bytes cannot hold the smallest tile of layer {} ({}): {} needs {} bytes",
+                                 name.key, overflow->size, i, layer.name, name.what, overflow->needed));
   }
 }
 
@@ -79,9 +82,9 @@ SimulationResult simulate(const SimulationInput& in, const ImageCallback& on_ima
   // interleave with the reports; warnings and errors still show.
   sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
   SimulationResult r;
-  const sc_core::sc_time cycle(in.config.cycle_ns(), sc_core::SC_NS);
+  const Clock clock(in.config.cycle_ns());
   Platform* platform = nullptr;
-  auto program = [&](sw::Hal& hal) {
+  auto program = [&](Hal& hal) {
     sw::Firmware firmware(hal);
     std::uint64_t previous_end = 0;
     for (std::size_t i = 0; i < firmware.image_count(); ++i) {
@@ -95,7 +98,7 @@ SimulationResult simulate(const SimulationInput& in, const ImageCallback& on_ima
       }
       const auto& stats = platform->accelerator.layer_stats();
       image.layers.assign(stats.begin() + static_cast<std::ptrdiff_t>(layers_before), stats.end());
-      const auto now = static_cast<std::uint64_t>(sc_core::sc_time_stamp() / cycle + 0.5);
+      const std::uint64_t now = clock.now();
       image.cycles = now - previous_end;
       previous_end = now;
       if (image.ok) {
@@ -143,7 +146,7 @@ SimulationResult simulate(const SimulationInput& in, const ImageCallback& on_ima
   const auto start = std::chrono::steady_clock::now();
   sc_core::sc_start();
   r.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  r.total_cycles = static_cast<std::uint64_t>(sc_core::sc_time_stamp() / cycle + 0.5);
+  r.total_cycles = clock.now();
   for (std::size_t t = 0; t < top.bus.map().size(); ++t) r.bus.emplace_back(top.bus.map()[t].name, top.bus.stats(t));
   if (!top.cpu.finished()) {
     r.error = "simulation ended before the firmware finished";

@@ -7,7 +7,7 @@
 #include <fmt/format.h>
 
 #include "model/config/arch_config.h"
-#include "model/io/error.h"
+#include "base/error.h"
 
 namespace qacc::sweep {
 

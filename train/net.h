@@ -1,10 +1,10 @@
 #pragma once
-// The float VGG-lite in LibTorch, built from the one layer table in model/io/vgglite.h.
+// The float VGG-lite in LibTorch, built from the one layer table in train/vgglite.h.
 #include <torch/torch.h>
 
 #include <vector>
 
-#include "model/io/vgglite.h"
+#include "train/vgglite.h"
 
 namespace qacc {
 

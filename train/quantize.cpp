@@ -4,7 +4,7 @@
 
 #include <cmath>
 
-#include "model/io/error.h"
+#include "base/error.h"
 
 namespace qacc {
 namespace {

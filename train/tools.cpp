@@ -6,8 +6,8 @@
 #include <nlohmann/json.hpp>
 
 #include "model/func/int8_network.h"
-#include "model/io/binary.h"
-#include "model/io/error.h"
+#include "base/binary.h"
+#include "base/error.h"
 #include "model/io/image.h"
 #include "model/io/reference_file.h"
 #include "train/quantize.h"

@@ -6,9 +6,9 @@
 
 #include <fmt/format.h>
 
-#include "model/io/binary.h"
-#include "model/io/error.h"
-#include "model/io/gnuplot.h"
+#include "base/binary.h"
+#include "base/error.h"
+#include "base/gnuplot.h"
 #include "train/progress.h"
 
 namespace qacc {

@@ -3,31 +3,31 @@
 #include <algorithm>
 #include <cstring>
 
-#include "model/timing/cost_model.h"
+#include "model/sim/log.h"
 
 namespace qacc {
-namespace {
 
 // One PE pass of a layer: output channels [oc, oc+oc_n), output rows [y, y+y_n),
-// input channels [c, c+c_n).
-struct Step {
+// input channels [c, c+c_n); `first` and `last` mark a tile's first and last chunk.
+// Its input rows: rows_in with the halo, of which rows [top, top + valid) exist in
+// the image, starting at image row first_row; the rest are padding.
+struct Accelerator::Step {
   std::uint32_t oc, oc_n, y, y_n, c, c_n;
   bool first, last;
+  std::uint32_t rows_in, top, valid, first_row;
 };
 
-std::vector<Step> plan_steps(const LayerDescriptor& d) {
+// A layer as the controller runs it: the descriptor, where each operand lives in its
+// buffer, and the steps in loop order (output channels, rows, input channels).
+struct Accelerator::Plan {
+  LayerDescriptor d;
+  std::uint32_t pad = 0, k2 = 0;
+  std::uint64_t plane = 0;                  // input bytes per channel in DRAM
+  std::size_t input_half = 0, weight_half = 0;
+  std::size_t bias_at = 0;                  // bias after the weights, in each weight half
+  std::size_t result_at = 0, result_tile = 0;  // two result tiles after the partial sums
   std::vector<Step> steps;
-  for (std::uint32_t oc = 0; oc < d.out_channels; oc += d.tile_out_channels)
-    for (std::uint32_t y = 0; y < d.out_height(); y += d.tile_rows)
-      for (std::uint32_t c = 0; c < d.in_channels; c += d.tile_in_channels) {
-        const std::uint32_t c_n = std::min(d.tile_in_channels, d.in_channels - c);
-        steps.push_back({oc, std::min(d.tile_out_channels, d.out_channels - oc), y,
-                         std::min(d.tile_rows, d.out_height() - y), c, c_n, c == 0, c + c_n == d.in_channels});
-      }
-  return steps;
-}
-
-}  // namespace
+};
 
 Accelerator::Accelerator(sc_core::sc_module_name name, const ArchConfig& config)
     : sc_module(name),
@@ -41,7 +41,8 @@ Accelerator::Accelerator(sc_core::sc_module_name name, const ArchConfig& config)
       dma("dma", config),
       pe_array("pe_array", config, input_buffer, weight_buffer, output_buffer),
       ppu("ppu", config, output_buffer),
-      config_(config) {
+      config_(config),
+      clock_(config.cycle_ns()) {
   using namespace qacc::regs;
   bank_.define(kId, "ID", kIdValue, Access::kReadOnly);
   bank_.define(kVersion, "VERSION", kVersionValue, Access::kReadOnly);
@@ -69,7 +70,7 @@ Accelerator::Accelerator(sc_core::sc_module_name name, const ArchConfig& config)
 }
 
 void Accelerator::b_transport(tlm::tlm_generic_payload& t, sc_core::sc_time& delay) {
-  delay += sc_core::sc_time(config_.cycle_ns(), sc_core::SC_NS);
+  delay += clock_.period();
   ++register_accesses_;
   // In order: streaming width, byte enables, size and alignment, then decode.
   if (t.get_streaming_width() != t.get_data_length()) {
@@ -80,12 +81,12 @@ void Accelerator::b_transport(tlm::tlm_generic_payload& t, sc_core::sc_time& del
     t.set_response_status(tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
     return;
   }
-  if (t.get_data_length() != 4) {
+  if (t.get_data_length() != regs::kRegisterBytes) {
     t.set_response_status(tlm::TLM_BURST_ERROR_RESPONSE);
     return;
   }
   const std::uint64_t offset = t.get_address();
-  if (offset % 4 != 0 || offset >= regs::kRegisterSpace) {
+  if (offset % regs::kRegisterBytes != 0 || offset >= regs::kRegisterSpace) {
     t.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
     return;
   }
@@ -96,11 +97,11 @@ void Accelerator::b_transport(tlm::tlm_generic_payload& t, sc_core::sc_time& del
       t.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
       return;
     }
-    std::memcpy(t.get_data_ptr(), &value, 4);
+    std::memcpy(t.get_data_ptr(), &value, sizeof value);
     t.set_response_status(tlm::TLM_OK_RESPONSE);
     return;
   }
-  std::memcpy(&value, t.get_data_ptr(), 4);
+  std::memcpy(&value, t.get_data_ptr(), sizeof value);
   // The bank's STATUS changes at once; the busy signal only one delta later.
   const bool start = reg == regs::kCtrl && (value & regs::kCtrlStart) != 0;
   if (start && (bank_.get(regs::kStatus) & regs::kStatusBusy) != 0) {
@@ -134,11 +135,11 @@ unsigned Accelerator::transport_dbg(tlm::tlm_generic_payload& t) {
   // Debug access reads registers without side effects; it never writes.
   const std::uint64_t offset = t.get_address();
   std::uint32_t value = 0;
-  if (!t.is_read() || t.get_data_length() != 4 || offset % 4 != 0 || offset >= regs::kRegisterSpace ||
-      bank_.read(static_cast<std::uint32_t>(offset), value) != RegisterBank::Result::kOk)
+  if (!t.is_read() || t.get_data_length() != regs::kRegisterBytes || offset % regs::kRegisterBytes != 0 ||
+      offset >= regs::kRegisterSpace || bank_.read(static_cast<std::uint32_t>(offset), value) != RegisterBank::Result::kOk)
     return 0;
-  std::memcpy(t.get_data_ptr(), &value, 4);
-  return 4;
+  std::memcpy(t.get_data_ptr(), &value, sizeof value);
+  return regs::kRegisterBytes;
 }
 
 void Accelerator::update_irq(const sc_core::sc_time& delay) { irq_changed_.notify(delay); }
@@ -149,28 +150,39 @@ LayerDescriptor Accelerator::latch_descriptor() const {
   return decode_registers([this](std::uint32_t offset) { return bank_.get(offset); });
 }
 
+Counters Accelerator::counters() const {
+  Counters c;
+  c.compute_cycles = pe_array.stats().busy_cycles;
+  c.macs = pe_array.stats().macs;
+  c.passes = pe_array.stats().passes;
+  c.ppu_cycles = ppu.busy_cycles();
+  c.dma_cycles = dma.stats().busy_cycles;
+  c.dram_read = dma.stats().dram_bytes_read;
+  c.dram_written = dma.stats().dram_bytes_written;
+  c.input_buffer_reads = input_buffer.reads();
+  c.input_buffer_writes = input_buffer.writes();
+  c.weight_buffer_reads = weight_buffer.reads();
+  c.weight_buffer_writes = weight_buffer.writes();
+  c.output_buffer_reads = output_buffer.reads();
+  c.output_buffer_writes = output_buffer.writes();
+  c.register_accesses = register_accesses_;
+  c.stall_cycles = stall_cycles_;
+  c.tiles = tiles_;
+  return c;
+}
+
 void Accelerator::controller() {
-  const sc_core::sc_time cycle(config_.cycle_ns(), sc_core::SC_NS);
   for (;;) {
     sc_core::wait(start_);
     const LayerDescriptor d = latched_;
     layer.write(d.index);
     busy.write(true);
-    LayerStats s;
-    s.index = d.index;
-    s.tile_out_channels = d.tile_out_channels;
-    s.tile_rows = d.tile_rows;
-    s.tile_in_channels = d.tile_in_channels;
-    s.register_accesses = latched_accesses_;
+    log::debug(*this, "layer {} starts: tiles {}x{}x{}", d.index, d.tile_out_channels, d.tile_rows, d.tile_in_channels);
     const auto start = sc_core::sc_time_stamp();
-    const auto dma0 = dma.stats();
-    const auto pe0 = pe_array.stats();
-    const auto ppu0 = ppu.busy_cycles();
-    const BufferCounts in0{input_buffer.reads(), input_buffer.writes()},
-        w0{weight_buffer.reads(), weight_buffer.writes()}, out0{output_buffer.reads(), output_buffer.writes()};
+    const Counters before = counters();
     Fault fault{regs::ErrorCode::kNone, 0};
     try {
-      run_layer(d, s);
+      run_layer(d);
     } catch (const Fault& f) {
       fault = f;
       dma.drain();
@@ -179,21 +191,24 @@ void Accelerator::controller() {
       dma.drain();
     }
     dma.clear_fault();
-    s.cycles = static_cast<std::uint64_t>((sc_core::sc_time_stamp() - start) / cycle + 0.5);
-    s.compute_cycles = pe_array.stats().busy_cycles - pe0.busy_cycles;
-    s.macs = pe_array.stats().macs - pe0.macs;
-    s.passes = pe_array.stats().passes - pe0.passes;
-    s.ppu_cycles = ppu.busy_cycles() - ppu0;
-    s.dma_cycles = dma.stats().busy_cycles - dma0.busy_cycles;
-    s.dram_read = dma.stats().dram_bytes_read - dma0.dram_bytes_read;
-    s.dram_written = dma.stats().dram_bytes_written - dma0.dram_bytes_written;
-    s.input_buffer = {input_buffer.reads() - in0.reads, input_buffer.writes() - in0.writes};
-    s.weight_buffer = {weight_buffer.reads() - w0.reads, weight_buffer.writes() - w0.writes};
-    s.output_buffer = {output_buffer.reads() - out0.reads, output_buffer.writes() - out0.writes};
+
+    LayerStats s;
+    static_cast<Counters&>(s) = counters() - before;
+    s.register_accesses = latched_accesses_;
+    s.index = d.index;
+    s.cycles = clock_.since(start);
     s.ok = fault.code == regs::ErrorCode::kNone;
     s.error = fault.code;
+    s.tile_out_channels = d.tile_out_channels;
+    s.tile_rows = d.tile_rows;
+    s.tile_in_channels = d.tile_in_channels;
     bank_.set(regs::kCycles, static_cast<std::uint32_t>(std::min<std::uint64_t>(s.cycles, UINT32_MAX)));
     layer_stats_.push_back(s);
+    if (s.ok)
+      log::debug(*this, "layer {} done in {} cycles", d.index, s.cycles);
+    else
+      log::warning(*this, "layer {} failed: error {} at {:#x}", d.index, static_cast<std::uint32_t>(fault.code),
+                   fault.address);
     if (static_cast<std::int64_t>(d.index) == hang_layer_) continue;  // injected: never finishes
     finish(fault);
   }
@@ -210,135 +225,160 @@ void Accelerator::check_dma() const {
   }
 }
 
-void Accelerator::run_layer(const LayerDescriptor& d, LayerStats& s) {
-  const sc_core::sc_time cycle(config_.cycle_ns(), sc_core::SC_NS);
+void Accelerator::wait_for_dma(std::uint64_t ticket) {
+  const auto waited = sc_core::sc_time_stamp();
+  dma.wait_done(ticket);
+  stall_cycles_ += clock_.since(waited);
+  check_dma();
+}
+
+Accelerator::Plan Accelerator::plan(const LayerDescriptor& d) const {
   if (!descriptor_problem(d).empty()) throw Fault{regs::ErrorCode::kBadDescriptor, 0};
   const BufferNeeds needs = buffer_needs(d);
   // Rejected before any transfer; ERROR_ADDR holds the bytes the first buffer that
   // overflows would need.
-  if (2 * needs.input_half > input_buffer.size()) throw Fault{regs::ErrorCode::kBufferOverflow, 2 * needs.input_half};
-  if (2 * needs.weight_half > weight_buffer.size()) throw Fault{regs::ErrorCode::kBufferOverflow, 2 * needs.weight_half};
-  if (needs.output > output_buffer.size()) throw Fault{regs::ErrorCode::kBufferOverflow, needs.output};
+  if (const auto overflow = first_overflow(needs, {input_buffer.size(), weight_buffer.size(), output_buffer.size()}))
+    throw Fault{regs::ErrorCode::kBufferOverflow, overflow->needed};
 
-  const std::uint32_t pad = d.padding(), k2 = d.kernel * d.kernel;
-  const std::uint64_t plane = std::uint64_t{d.in_height} * d.in_width;
-  const std::uint32_t result_h = d.result_height(), result_w = d.result_width();
-  const std::size_t input_half = input_buffer.size() / 2, weight_half = weight_buffer.size() / 2;
-  const std::size_t bias_at = std::size_t{d.tile_out_channels} * d.tile_in_channels * k2;
-  const std::size_t result_at = 4 * std::size_t{d.tile_out_channels} * d.tile_rows * d.out_width();
-  const std::size_t result_tile = (needs.output - result_at) / 2;
-  const std::vector<Step> steps = plan_steps(d);
-
-  // Queues the transfers of step i into buffer half h; returns the last ticket.
-  auto load = [&](const Step& st, std::size_t h) {
-    const std::uint32_t rows_in = st.y_n + 2 * pad;
-    const std::int64_t y_first = static_cast<std::int64_t>(st.y) - pad;
-    const std::uint32_t top = y_first < 0 ? static_cast<std::uint32_t>(-y_first) : 0;
-    const std::uint32_t end = std::min<std::uint32_t>(d.in_height, st.y + st.y_n + pad);
-    const std::uint32_t valid = end - static_cast<std::uint32_t>(y_first + top);
-    const std::size_t base = h * input_half;
-    const std::size_t channel_bytes = std::size_t{rows_in} * d.in_width;
-    // Halo rows outside the image hold the zero point: the real value 0.
-    if (top + valid < rows_in || top > 0) {
-      for (std::uint32_t c = 0; c < st.c_n; ++c) {
-        std::uint8_t* ch = input_buffer.span(base + c * channel_bytes, channel_bytes);
-        std::memset(ch, static_cast<int>(d.in_zero_point), std::size_t{top} * d.in_width);
-        std::memset(ch + std::size_t{top + valid} * d.in_width, static_cast<int>(d.in_zero_point),
-                    std::size_t{rows_in - top - valid} * d.in_width);
+  Plan p;
+  p.d = d;
+  p.pad = d.padding();
+  p.k2 = d.kernel * d.kernel;
+  p.plane = std::uint64_t{d.in_height} * d.in_width;
+  p.input_half = input_buffer.size() / 2;
+  p.weight_half = weight_buffer.size() / 2;
+  p.bias_at = std::size_t{d.tile_out_channels} * d.tile_in_channels * p.k2;
+  p.result_at = kInt32Bytes * std::size_t{d.tile_out_channels} * d.tile_rows * d.out_width();
+  p.result_tile = (needs.output - p.result_at) / 2;
+  for (std::uint32_t oc = 0; oc < d.out_channels; oc += d.tile_out_channels)
+    for (std::uint32_t y = 0; y < d.out_height(); y += d.tile_rows)
+      for (std::uint32_t c = 0; c < d.in_channels; c += d.tile_in_channels) {
+        Step st{};
+        st.oc = oc;
+        st.oc_n = std::min(d.tile_out_channels, d.out_channels - oc);
+        st.y = y;
+        st.y_n = std::min(d.tile_rows, d.out_height() - y);
+        st.c = c;
+        st.c_n = std::min(d.tile_in_channels, d.in_channels - c);
+        st.first = c == 0;
+        st.last = c + st.c_n == d.in_channels;
+        st.rows_in = st.y_n + 2 * p.pad;
+        st.top = y < p.pad ? p.pad - y : 0;
+        st.first_row = y + st.top - p.pad;
+        st.valid = std::min<std::uint32_t>(d.in_height, y + st.y_n + p.pad) - st.first_row;
+        p.steps.push_back(st);
       }
-      input_buffer.note_writes(std::uint64_t{st.c_n} * (rows_in - valid) * d.in_width);
-    }
-    DmaRequest act;
-    act.dram_addr = d.in_addr + st.c * plane + static_cast<std::uint64_t>(y_first + top) * d.in_width;
-    act.dram_stride = plane;
-    act.sram = &input_buffer;
-    act.sram_offset = base + std::size_t{top} * d.in_width;
-    act.sram_stride = channel_bytes;
-    act.rows = st.c_n;
-    act.row_bytes = valid * d.in_width;
-    dma.submit(act);
-    DmaRequest w;
-    w.dram_addr = d.weight_addr + (std::uint64_t{st.oc} * d.in_channels + st.c) * k2;
-    w.dram_stride = std::uint64_t{d.in_channels} * k2;
-    w.sram = &weight_buffer;
-    w.sram_offset = h * weight_half;
-    w.rows = st.oc_n;
-    w.row_bytes = st.c_n * k2;
-    std::uint64_t ticket = dma.submit(w);
-    if (st.first) {
-      DmaRequest b;
-      b.dram_addr = d.bias_addr + 4 * std::uint64_t{st.oc};
-      b.sram = &weight_buffer;
-      b.sram_offset = h * weight_half + bias_at;
-      b.row_bytes = 4 * st.oc_n;
-      ticket = dma.submit(b);
-    }
-    return ticket;
-  };
+  return p;
+}
 
-  std::vector<std::uint64_t> store_tickets;
-  std::uint64_t ready = load(steps[0], 0);
-  for (std::size_t i = 0; i < steps.size(); ++i) {
-    const Step& st = steps[i];
-    const auto waited = sc_core::sc_time_stamp();
-    dma.wait_done(ready);
-    s.stall_cycles += static_cast<std::uint64_t>((sc_core::sc_time_stamp() - waited) / cycle + 0.5);
-    check_dma();
-    if (i + 1 < steps.size()) ready = load(steps[i + 1], (i + 1) % 2);
-
-    PePass pass;
-    pass.input_offset = (i % 2) * input_half;
-    pass.in_channels = st.c_n;
-    pass.rows_in = st.y_n + 2 * pad;
-    pass.width = d.in_width;
-    pass.in_zero_point = d.in_zero_point;
-    pass.kernel = d.kernel;
-    pass.weight_offset = (i % 2) * weight_half;
-    pass.bias_offset = (i % 2) * weight_half + bias_at;
-    pass.first_chunk = st.first;
-    pass.out_channels = st.oc_n;
-    pass.psum_offset = 0;
-    // A chunk's weights are packed [oc_n][c_n][k][k]: the PE pass sees a full tile.
-    pe_array.run(pass);
-    if (!st.last) continue;
-
-    // The result half must be free: its previous store has to have finished.
-    const std::size_t tile = store_tickets.size();
-    if (tile >= 2) {
-      const auto before = sc_core::sc_time_stamp();
-      dma.wait_done(store_tickets[tile - 2]);
-      s.stall_cycles += static_cast<std::uint64_t>((sc_core::sc_time_stamp() - before) / cycle + 0.5);
-      check_dma();
-    }
-    PpuPass post;
-    post.psum_offset = 0;
-    post.channels = st.oc_n;
-    post.rows = st.y_n;
-    post.width = d.out_width();
-    post.shift = d.shift;
-    post.zero_point = d.out_zero_point;
-    post.relu = d.relu();
-    post.pool = d.pool();
-    post.result_offset = result_at + (tile % 2) * result_tile;
-    ppu.run(post);
-
-    const std::uint32_t rows_out = d.pool() ? st.y_n / 2 : st.y_n;
-    const std::uint32_t y_out = d.pool() ? st.y / 2 : st.y;
-    DmaRequest out;
-    out.direction = DmaRequest::Direction::kSramToDram;
-    out.dram_addr = d.out_addr + std::uint64_t{st.oc} * result_h * result_w + std::uint64_t{y_out} * result_w;
-    out.dram_stride = std::uint64_t{result_h} * result_w;
-    out.sram = &output_buffer;
-    out.sram_offset = post.result_offset;
-    out.rows = st.oc_n;
-    out.row_bytes = rows_out * result_w;
-    store_tickets.push_back(dma.submit(out));
-    ++s.tiles;
+void Accelerator::run_layer(const LayerDescriptor& d) {
+  const Plan p = plan(d);
+  store_tickets_.clear();
+  std::uint64_t ready = queue_loads(p, p.steps[0], 0);
+  for (std::size_t i = 0; i < p.steps.size(); ++i) {
+    const Step& step = p.steps[i];
+    wait_for_dma(ready);
+    // The next step's operands load into the other halves while this one computes.
+    if (i + 1 < p.steps.size()) ready = queue_loads(p, p.steps[i + 1], (i + 1) % 2);
+    run_pass(p, step, i % 2);
+    if (step.last) post_process_and_store(p, step);
   }
-  const auto before = sc_core::sc_time_stamp();
-  dma.drain();
-  s.stall_cycles += static_cast<std::uint64_t>((sc_core::sc_time_stamp() - before) / cycle + 0.5);
-  check_dma();
+  wait_for_dma(dma.submitted());
+}
+
+// Input rows of a step that lie outside the image (the halo at its top and bottom
+// edges) are not loaded; they hold the zero point, the real value 0.
+void Accelerator::fill_halo(const Plan& p, const Step& st, std::size_t half) {
+  const LayerDescriptor& d = p.d;
+  if (st.top == 0 && st.valid == st.rows_in) return;  // no padding rows in this step
+  const std::size_t channel_bytes = std::size_t{st.rows_in} * d.in_width;
+  for (std::uint32_t c = 0; c < st.c_n; ++c) {
+    std::uint8_t* ch = input_buffer.span(half * p.input_half + c * channel_bytes, channel_bytes);
+    std::memset(ch, static_cast<int>(d.in_zero_point), std::size_t{st.top} * d.in_width);
+    std::memset(ch + std::size_t{st.top + st.valid} * d.in_width, static_cast<int>(d.in_zero_point),
+                std::size_t{st.rows_in - st.top - st.valid} * d.in_width);
+  }
+  input_buffer.note_writes(std::uint64_t{st.c_n} * (st.rows_in - st.valid) * d.in_width);
+}
+
+std::uint64_t Accelerator::queue_loads(const Plan& p, const Step& st, std::size_t half) {
+  const LayerDescriptor& d = p.d;
+  fill_halo(p, st, half);
+  DmaRequest act;
+  act.dram_addr = d.in_addr + st.c * p.plane + std::uint64_t{st.first_row} * d.in_width;
+  act.dram_stride = p.plane;
+  act.sram = &input_buffer;
+  act.sram_offset = half * p.input_half + std::size_t{st.top} * d.in_width;
+  act.sram_stride = std::size_t{st.rows_in} * d.in_width;
+  act.rows = st.c_n;
+  act.row_bytes = st.valid * d.in_width;
+  dma.submit(act);
+  DmaRequest w;
+  w.dram_addr = d.weight_addr + (std::uint64_t{st.oc} * d.in_channels + st.c) * p.k2;
+  w.dram_stride = std::uint64_t{d.in_channels} * p.k2;
+  w.sram = &weight_buffer;
+  w.sram_offset = half * p.weight_half;
+  w.rows = st.oc_n;
+  w.row_bytes = st.c_n * p.k2;
+  std::uint64_t ticket = dma.submit(w);
+  if (st.first) {
+    DmaRequest b;
+    b.dram_addr = d.bias_addr + kInt32Bytes * std::uint64_t{st.oc};
+    b.sram = &weight_buffer;
+    b.sram_offset = half * p.weight_half + p.bias_at;
+    b.row_bytes = kInt32Bytes * st.oc_n;
+    ticket = dma.submit(b);
+  }
+  return ticket;
+}
+
+void Accelerator::run_pass(const Plan& p, const Step& st, std::size_t half) {
+  PePass pass;
+  pass.input_offset = half * p.input_half;
+  pass.in_channels = st.c_n;
+  pass.rows_in = st.rows_in;
+  pass.width = p.d.in_width;
+  pass.in_zero_point = p.d.in_zero_point;
+  pass.kernel = p.d.kernel;
+  // A chunk's weights are packed [oc_n][c_n][k][k]: the PE pass sees a full tile.
+  pass.weight_offset = half * p.weight_half;
+  pass.bias_offset = half * p.weight_half + p.bias_at;
+  pass.first_chunk = st.first;
+  pass.out_channels = st.oc_n;
+  pass.psum_offset = 0;
+  pe_array.run(pass);
+}
+
+void Accelerator::post_process_and_store(const Plan& p, const Step& st) {
+  const LayerDescriptor& d = p.d;
+  // The result half must be free: its previous store has to have finished.
+  const std::size_t tile = store_tickets_.size();
+  if (tile >= 2) wait_for_dma(store_tickets_[tile - 2]);
+  PpuPass post;
+  post.psum_offset = 0;
+  post.channels = st.oc_n;
+  post.rows = st.y_n;
+  post.width = d.out_width();
+  post.shift = d.shift;
+  post.zero_point = d.out_zero_point;
+  post.relu = d.relu();
+  post.pool = d.pool();
+  post.result_offset = p.result_at + (tile % 2) * p.result_tile;
+  ppu.run(post);
+
+  const std::uint32_t result_h = d.result_height(), result_w = d.result_width();
+  const std::uint32_t rows_out = d.pool() ? st.y_n / 2 : st.y_n;
+  const std::uint32_t y_out = d.pool() ? st.y / 2 : st.y;
+  DmaRequest out;
+  out.direction = DmaRequest::Direction::kSramToDram;
+  out.dram_addr = d.out_addr + std::uint64_t{st.oc} * result_h * result_w + std::uint64_t{y_out} * result_w;
+  out.dram_stride = std::uint64_t{result_h} * result_w;
+  out.sram = &output_buffer;
+  out.sram_offset = post.result_offset;
+  out.rows = st.oc_n;
+  out.row_bytes = rows_out * result_w;
+  store_tickets_.push_back(dma.submit(out));
+  ++tiles_;
 }
 
 void Accelerator::inject_misreported_buffers(std::uint32_t factor) {

@@ -10,40 +10,18 @@
 #include <tlm>
 #include <tlm_utils/simple_target_socket.h>
 
-#include "model/accelerator/layer_descriptor.h"
+#include "contract/layer_descriptor.h"
+#include "contract/registers.h"
+#include "model/accelerator/layer_stats.h"
 #include "model/accelerator/register_bank.h"
-#include "model/accelerator/registers.h"
 #include "model/config/arch_config.h"
 #include "model/dma/dma_engine.h"
 #include "model/memory/sram.h"
 #include "model/pe_array/pe_array.h"
 #include "model/ppu/post_processor.h"
+#include "model/sim/clock.h"
 
 namespace qacc {
-
-struct BufferCounts {
-  std::uint64_t reads = 0, writes = 0;
-};
-
-// What one layer cost; filled by the controller from its blocks' counters.
-struct LayerStats {
-  std::uint32_t index = 0;
-  bool ok = true;
-  regs::ErrorCode error = regs::ErrorCode::kNone;
-  std::uint64_t cycles = 0;          // start to interrupt
-  std::uint64_t compute_cycles = 0;  // PE array busy
-  std::uint64_t ppu_cycles = 0;      // post-processing busy
-  std::uint64_t stall_cycles = 0;    // controller waiting for the DMA
-  std::uint64_t dma_cycles = 0;      // DMA busy
-  std::uint64_t macs = 0;
-  std::uint64_t tiles = 0, passes = 0;
-  std::uint64_t dram_read = 0, dram_written = 0;
-  // Register reads and writes since the previous START: programming this layer and
-  // acknowledging the one before.
-  std::uint64_t register_accesses = 0;
-  BufferCounts input_buffer, weight_buffer, output_buffer;
-  std::uint32_t tile_out_channels = 0, tile_rows = 0, tile_in_channels = 0;
-};
 
 class Accelerator : public sc_core::sc_module {
  public:
@@ -60,6 +38,8 @@ class Accelerator : public sc_core::sc_module {
   Accelerator(sc_core::sc_module_name name, const ArchConfig& config);
 
   const std::vector<LayerStats>& layer_stats() const { return layer_stats_; }
+  // Every block's counters now, cumulative: the one place they are read.
+  Counters counters() const;
   const RegisterBank& registers() const { return bank_; }
 
   // Fault injection for tests. A hung layer does its work but never finishes: STATUS
@@ -74,12 +54,23 @@ class Accelerator : public sc_core::sc_module {
     regs::ErrorCode code;
     std::uint64_t address;
   };
+  struct Step;
+  struct Plan;
 
   void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
   unsigned transport_dbg(tlm::tlm_generic_payload& trans);
   void controller();
   LayerDescriptor latch_descriptor() const;
-  void run_layer(const LayerDescriptor& d, LayerStats& stats);
+  // One layer in named steps: plan it, then for every step queue the next step's
+  // loads, run the PE pass, and for a tile's last step post-process and store it.
+  void run_layer(const LayerDescriptor& d);
+  Plan plan(const LayerDescriptor& d) const;
+  std::uint64_t queue_loads(const Plan& plan, const Step& step, std::size_t half);
+  void fill_halo(const Plan& plan, const Step& step, std::size_t half);
+  void run_pass(const Plan& plan, const Step& step, std::size_t half);
+  void post_process_and_store(const Plan& plan, const Step& step);
+  // Waits for DMA ticket `ticket`, counting the wait as stall; throws the DMA's fault.
+  void wait_for_dma(std::uint64_t ticket);
   void check_dma() const;
   void finish(const Fault& fault);
   // The interrupt line follows IRQ_STATUS & IRQ_ENABLE at the time of the access that
@@ -88,11 +79,15 @@ class Accelerator : public sc_core::sc_module {
   void drive_irq();
 
   const ArchConfig& config_;
+  const Clock clock_;
   RegisterBank bank_;
   sc_core::sc_event start_, irq_changed_;
   LayerDescriptor latched_;
   std::int64_t hang_layer_ = -1;
-  std::uint64_t register_accesses_ = 0, accesses_at_start_ = 0, latched_accesses_ = 0;
+  // The controller's own counters; the blocks keep theirs.
+  std::uint64_t register_accesses_ = 0, stall_cycles_ = 0, tiles_ = 0;
+  std::uint64_t accesses_at_start_ = 0, latched_accesses_ = 0;
+  std::vector<std::uint64_t> store_tickets_;  // of the current layer, one per tile
   std::vector<LayerStats> layer_stats_;
 };
 

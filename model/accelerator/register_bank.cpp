@@ -1,6 +1,6 @@
 #include "model/accelerator/register_bank.h"
 
-#include "model/io/error.h"
+#include "base/error.h"
 
 namespace qacc {
 

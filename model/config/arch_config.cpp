@@ -7,8 +7,8 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
-#include "model/io/binary.h"
-#include "model/io/error.h"
+#include "base/binary.h"
+#include "base/error.h"
 
 namespace qacc {
 namespace {

@@ -11,7 +11,7 @@ Cpu::Cpu(sc_core::sc_module_name name, const ArchConfig& config, Program program
 }
 
 void Cpu::run() {
-  TlmHal hal(bus, irq, config_);
+  TlmHal hal(bus, irq, Clock(config_.cycle_ns()), config_.quantum_cycles);
   try {
     program_(hal);
     hal.sync();

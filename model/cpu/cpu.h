@@ -11,13 +11,13 @@
 #include <tlm_utils/simple_initiator_socket.h>
 
 #include "model/config/arch_config.h"
-#include "sw/hal.h"
+#include "contract/hal.h"
 
 namespace qacc {
 
 class Cpu : public sc_core::sc_module {
  public:
-  using Program = std::function<void(sw::Hal&)>;
+  using Program = std::function<void(Hal&)>;
 
   tlm_utils::simple_initiator_socket<Cpu> bus;
   sc_core::sc_in<bool> irq;

@@ -4,8 +4,6 @@
 
 #include <fmt/format.h>
 
-#include "model/cpu/cpu.h"
-
 namespace qacc {
 
 namespace {
@@ -13,9 +11,10 @@ namespace {
 constexpr std::size_t kMaxAccessBytes = 256;
 }  // namespace
 
-TlmHal::TlmHal(tlm_utils::simple_initiator_socket<Cpu>& bus, sc_core::sc_in<bool>& irq, const ArchConfig& config)
-    : bus_(bus), irq_(irq), cycle_(config.cycle_ns(), sc_core::SC_NS) {
-  tlm_utils::tlm_quantumkeeper::set_global_quantum(static_cast<double>(config.quantum_cycles) * cycle_);
+TlmHal::TlmHal(tlm::tlm_initiator_socket<>& bus, sc_core::sc_in<bool>& irq, const Clock& clock,
+               std::uint64_t quantum_cycles)
+    : bus_(bus), irq_(irq), clock_(clock) {
+  tlm_utils::tlm_quantumkeeper::set_global_quantum(clock_.time(quantum_cycles));
   keeper_.reset();
 }
 
@@ -31,11 +30,11 @@ void TlmHal::access(tlm::tlm_command command, std::uint64_t addr, void* data, st
     t.set_byte_enable_ptr(nullptr);
     t.set_dmi_allowed(false);
     t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-    sc_core::sc_time delay = keeper_.get_local_time() + cycle_;  // one cycle to issue
+    sc_core::sc_time delay = keeper_.get_local_time() + clock_.period();  // one cycle to issue
     bus_->b_transport(t, delay);
     keeper_.set(delay);
     if (t.is_response_error())
-      throw sw::BusError(fmt::format("bus {} of {} bytes at {:#x}: {}", command == tlm::TLM_READ_COMMAND ? "read" : "write",
+      throw BusError(fmt::format("bus {} of {} bytes at {:#x}: {}", command == tlm::TLM_READ_COMMAND ? "read" : "write",
                                      len, addr + done, t.get_response_string()),
                          addr + done);
     if (keeper_.need_sync()) keeper_.sync();
@@ -45,11 +44,11 @@ void TlmHal::access(tlm::tlm_command command, std::uint64_t addr, void* data, st
 
 std::uint32_t TlmHal::read32(std::uint64_t addr) {
   std::uint32_t v = 0;
-  access(tlm::TLM_READ_COMMAND, addr, &v, 4);
+  access(tlm::TLM_READ_COMMAND, addr, &v, sizeof v);
   return v;
 }
 
-void TlmHal::write32(std::uint64_t addr, std::uint32_t value) { access(tlm::TLM_WRITE_COMMAND, addr, &value, 4); }
+void TlmHal::write32(std::uint64_t addr, std::uint32_t value) { access(tlm::TLM_WRITE_COMMAND, addr, &value, sizeof value); }
 
 void TlmHal::read(std::uint64_t addr, void* dst, std::size_t bytes) { access(tlm::TLM_READ_COMMAND, addr, dst, bytes); }
 
@@ -61,7 +60,7 @@ bool TlmHal::wait_irq(std::uint64_t timeout_cycles) {
   // Everything issued so far becomes visible before the CPU sleeps.
   keeper_.sync();
   if (irq_.read()) return true;
-  sc_core::wait(static_cast<double>(timeout_cycles) * cycle_, irq_.posedge_event());
+  sc_core::wait(clock_.time(timeout_cycles), irq_.posedge_event());
   keeper_.reset();
   return irq_.read();
 }

@@ -3,19 +3,17 @@
 // with temporal decoupling; waiting for the interrupt synchronises first.
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/tlm_quantumkeeper.h>
 
-#include "model/config/arch_config.h"
-#include "sw/hal.h"
+#include "contract/hal.h"
+#include "model/sim/clock.h"
 
 namespace qacc {
 
-class Cpu;
-
-class TlmHal : public sw::Hal {
+class TlmHal : public Hal {
  public:
-  TlmHal(tlm_utils::simple_initiator_socket<Cpu>& bus, sc_core::sc_in<bool>& irq, const ArchConfig& config);
+  // `quantum_cycles`: how far the CPU may run ahead of the kernel before it syncs.
+  TlmHal(tlm::tlm_initiator_socket<>& bus, sc_core::sc_in<bool>& irq, const Clock& clock, std::uint64_t quantum_cycles);
 
   std::uint32_t read32(std::uint64_t addr) override;
   void write32(std::uint64_t addr, std::uint32_t value) override;
@@ -27,9 +25,9 @@ class TlmHal : public sw::Hal {
  private:
   void access(tlm::tlm_command command, std::uint64_t addr, void* data, std::size_t bytes);
 
-  tlm_utils::simple_initiator_socket<Cpu>& bus_;
+  tlm::tlm_initiator_socket<>& bus_;
   sc_core::sc_in<bool>& irq_;
-  sc_core::sc_time cycle_;
+  Clock clock_;
   tlm_utils::tlm_quantumkeeper keeper_;
 };
 

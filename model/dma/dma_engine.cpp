@@ -2,12 +2,18 @@
 
 #include <algorithm>
 
+#include "model/sim/log.h"
 #include "model/timing/cost_model.h"
 
 namespace qacc {
 
 DmaEngine::DmaEngine(sc_core::sc_module_name name, const ArchConfig& config)
-    : sc_module(name), out("out"), busy("busy"), bytes_in_flight("bytes_in_flight"), config_(config) {
+    : sc_module(name),
+      out("out"),
+      busy("busy"),
+      bytes_in_flight("bytes_in_flight"),
+      config_(config),
+      clock_(config.cycle_ns()) {
   SC_HAS_PROCESS(DmaEngine);
   SC_THREAD(run);
 }
@@ -30,7 +36,6 @@ void DmaEngine::clear_fault() {
 }
 
 void DmaEngine::run() {
-  const sc_core::sc_time cycle(config_.cycle_ns(), sc_core::SC_NS);
   for (;;) {
     while (queue_.empty()) sc_core::wait(queued_);
     const DmaRequest request = queue_.front();
@@ -39,7 +44,10 @@ void DmaEngine::run() {
     bytes_in_flight.write(static_cast<std::uint32_t>(std::min<std::uint64_t>(request.bytes(), UINT32_MAX)));
     // After a fault the rest of the layer's transfers are skipped, not performed.
     const std::uint64_t cycles = fault_ == DmaFault::kNone ? transfer(request) : 0;
-    sc_core::wait(static_cast<double>(cycles) * cycle);
+    log::debug(*this, "{} {} x {} bytes at {:#x}: {} cycles",
+               request.direction == DmaRequest::Direction::kDramToSram ? "load" : "store", request.rows,
+               request.row_bytes, request.dram_addr, cycles);
+    clock_.wait(cycles);
     stats_.busy_cycles += cycles;
     ++stats_.requests;
     bytes_in_flight.write(0);
@@ -57,7 +65,6 @@ std::uint64_t DmaEngine::transfer(const DmaRequest& request) {
     r.row_bytes *= r.rows;
     r.rows = 1;
   }
-  const sc_core::sc_time cycle(config_.cycle_ns(), sc_core::SC_NS);
   const bool to_sram = r.direction == DmaRequest::Direction::kDramToSram;
   std::uint8_t* local = nullptr;
   try {
@@ -91,10 +98,12 @@ std::uint64_t DmaEngine::transfer(const DmaRequest& request) {
       if (trans.is_response_error()) {
         fault_ = DmaFault::kBusError;
         fault_address_ = addr;
+        log::warning(*this, "burst of {} bytes at {:#x}: {}", len, addr, trans.get_response_string());
         return cycles;
       }
       // The DRAM annotated latency and bandwidth; the DMA adds setup and bus beats.
-      cycles += static_cast<std::uint64_t>(delay / cycle + 0.5) + timing::dma_overhead_cycles(config_, len);
+      cycles += clock_.cycles(delay) + timing::dma_overhead_cycles(config_, len);
+      log::trace(*this, "burst {} bytes at {:#x}", len, addr);
       ++stats_.bursts;
       (to_sram ? stats_.dram_bytes_read : stats_.dram_bytes_written) += len;
       done += len;

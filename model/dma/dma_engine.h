@@ -16,6 +16,7 @@
 
 #include "model/config/arch_config.h"
 #include "model/memory/sram.h"
+#include "model/sim/clock.h"
 
 namespace qacc {
 
@@ -59,6 +60,8 @@ class DmaEngine : public sc_core::sc_module {
   void wait_done(std::uint64_t ticket);
   // Blocks until the queue is empty.
   void drain();
+  // The ticket of the last request queued (0: none yet).
+  std::uint64_t submitted() const { return submitted_; }
 
   DmaFault fault() const { return fault_; }
   std::uint64_t fault_address() const { return fault_address_; }
@@ -71,6 +74,7 @@ class DmaEngine : public sc_core::sc_module {
   std::uint64_t transfer(const DmaRequest& request);
 
   const ArchConfig& config_;
+  const Clock clock_;
   std::deque<DmaRequest> queue_;
   sc_core::sc_event queued_, completed_event_;
   std::uint64_t submitted_ = 0, completed_ = 0;

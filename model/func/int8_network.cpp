@@ -4,7 +4,7 @@
 #include <cmath>
 
 #include "model/func/int8_ops.h"
-#include "model/io/error.h"
+#include "base/error.h"
 
 namespace qacc::func {
 

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "model/io/error.h"
+#include "base/error.h"
 
 namespace qacc {
 

@@ -3,7 +3,7 @@
 #include <cstdlib>
 #include <fstream>
 
-#include "model/io/error.h"
+#include "base/error.h"
 
 namespace qacc {
 namespace {

@@ -7,9 +7,9 @@
 #include <stb_image.h>
 #include <stb_image_resize.h>
 
-#include "model/io/binary.h"
+#include "base/binary.h"
 #include "model/io/cifar.h"
-#include "model/io/error.h"
+#include "base/error.h"
 
 namespace qacc {
 namespace {

@@ -3,8 +3,8 @@
 #include <cstring>
 #include <tuple>
 
-#include "model/io/binary.h"
-#include "model/io/error.h"
+#include "base/binary.h"
+#include "base/error.h"
 
 namespace qacc {
 

@@ -2,8 +2,8 @@
 
 #include <cstring>
 
-#include "model/io/binary.h"
-#include "model/io/error.h"
+#include "base/binary.h"
+#include "base/error.h"
 #include "model/io/model_file.h"
 
 namespace qacc {

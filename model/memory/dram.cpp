@@ -10,6 +10,7 @@ Dram::Dram(sc_core::sc_module_name name, const ArchConfig& config)
     : sc_module(name),
       in("in"),
       config_(config),
+      clock_(config.cycle_ns()),
       size_(config.dram_bytes),
       data_(static_cast<unsigned char*>(std::calloc(config.dram_bytes, 1))) {
   if (!data_) throw std::bad_alloc();
@@ -48,8 +49,7 @@ void Dram::b_transport(tlm::tlm_generic_payload& t, sc_core::sc_time& delay) {
   }
   transport_dbg(t);
   ++transactions_;
-  delay += static_cast<double>(timing::dram_access_cycles(config_, t.get_data_length())) *
-           sc_core::sc_time(config_.cycle_ns(), sc_core::SC_NS);
+  delay += clock_.time(timing::dram_access_cycles(config_, t.get_data_length()));
   t.set_dmi_allowed(true);
 }
 
@@ -70,9 +70,8 @@ bool Dram::get_direct_mem_ptr(tlm::tlm_generic_payload&, tlm::tlm_dmi& dmi) {
   dmi.set_dmi_ptr(data_.get());
   dmi.set_start_address(0);
   dmi.set_end_address(size_ - 1);
-  const sc_core::sc_time cycle(config_.cycle_ns(), sc_core::SC_NS);
-  dmi.set_read_latency(static_cast<double>(config_.dram_latency_cycles) * cycle);
-  dmi.set_write_latency(static_cast<double>(config_.dram_latency_cycles) * cycle);
+  dmi.set_read_latency(clock_.time(config_.dram_latency_cycles));
+  dmi.set_write_latency(clock_.time(config_.dram_latency_cycles));
   return true;
 }
 

@@ -11,6 +11,7 @@
 #include <tlm_utils/simple_target_socket.h>
 
 #include "model/config/arch_config.h"
+#include "model/sim/clock.h"
 
 namespace qacc {
 
@@ -39,6 +40,7 @@ class Dram : public sc_core::sc_module {
   bool accept(tlm::tlm_generic_payload& trans) const;
 
   const ArchConfig& config_;
+  const Clock clock_;
   // calloc: the kernel hands out zero pages lazily, so an untouched 64 MiB DRAM
   // costs neither the time to clear it nor resident memory.
   struct Free {

@@ -2,13 +2,21 @@
 
 #include <cstring>
 
+#include "contract/layer_descriptor.h"
 #include "model/func/int8_ops.h"
+#include "model/sim/log.h"
 #include "model/timing/cost_model.h"
 
 namespace qacc {
 
 PeArray::PeArray(sc_core::sc_module_name name, const ArchConfig& config, Sram& input, Sram& weights, Sram& output)
-    : sc_module(name), busy("busy"), config_(config), input_(input), weights_(weights), output_(output) {}
+    : sc_module(name),
+      busy("busy"),
+      config_(config),
+      clock_(config.cycle_ns()),
+      input_(input),
+      weights_(weights),
+      output_(output) {}
 
 std::uint64_t PeArray::run(const PePass& p) {
   const std::uint32_t pad = p.kernel / 2;
@@ -20,12 +28,12 @@ std::uint64_t PeArray::run(const PePass& p) {
   const std::uint8_t* in = input_.span(p.input_offset, std::size_t{p.in_channels} * p.rows_in * p.width);
   const auto* w = reinterpret_cast<const std::int8_t*>(
       weights_.span(p.weight_offset, std::size_t{p.out_channels} * p.in_channels * taps));
-  auto* psum = reinterpret_cast<std::int32_t*>(output_.span(p.psum_offset, 4 * psum_count));
+  auto* psum = reinterpret_cast<std::int32_t*>(output_.span(p.psum_offset, kInt32Bytes * psum_count));
   if (p.first_chunk) {
-    const std::uint8_t* bias = weights_.span(p.bias_offset, 4 * std::size_t{p.out_channels});
+    const std::uint8_t* bias = weights_.span(p.bias_offset, kInt32Bytes * std::size_t{p.out_channels});
     for (std::uint32_t o = 0; o < p.out_channels; ++o) {
       std::int32_t b;
-      std::memcpy(&b, bias + 4 * o, 4);
+      std::memcpy(&b, bias + kInt32Bytes * o, sizeof b);
       std::fill(psum + o * positions, psum + (o + 1) * positions, b);
     }
   }
@@ -46,8 +54,8 @@ std::uint64_t PeArray::run(const PePass& p) {
   const timing::TileShape shape{std::uint64_t{p.in_channels} * taps, positions, p.out_channels};
   const auto traffic = timing::compute_traffic(config_, shape);
   input_.note_reads(traffic.input_reads);
-  weights_.note_reads(traffic.weight_reads + (p.first_chunk ? 4 * std::uint64_t{p.out_channels} : 0));
-  output_.note_reads(p.first_chunk ? traffic.psum_reads - 4 * psum_count : traffic.psum_reads);
+  weights_.note_reads(traffic.weight_reads + (p.first_chunk ? kInt32Bytes * std::uint64_t{p.out_channels} : 0));
+  output_.note_reads(p.first_chunk ? traffic.psum_reads - kInt32Bytes * psum_count : traffic.psum_reads);
   output_.note_writes(traffic.psum_writes);
 
   const std::uint64_t cycles = timing::compute_cycles(config_, shape);
@@ -55,7 +63,8 @@ std::uint64_t PeArray::run(const PePass& p) {
   stats_.busy_cycles += cycles;
   ++stats_.passes;
   busy.write(true);
-  sc_core::wait(static_cast<double>(cycles) * sc_core::sc_time(config_.cycle_ns(), sc_core::SC_NS));
+  log::trace(*this, "pass K={} P={} M={}: {} cycles", shape.k, shape.p, shape.m, cycles);
+  clock_.wait(cycles);
   busy.write(false);
   return cycles;
 }

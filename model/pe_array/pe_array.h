@@ -10,6 +10,7 @@
 
 #include "model/config/arch_config.h"
 #include "model/memory/sram.h"
+#include "model/sim/clock.h"
 
 namespace qacc {
 
@@ -42,6 +43,7 @@ class PeArray : public sc_core::sc_module {
 
  private:
   const ArchConfig& config_;
+  const Clock clock_;
   Sram &input_, &weights_, &output_;
   std::vector<std::int16_t> wide_;
   PeArrayStats stats_;

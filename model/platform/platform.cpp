@@ -3,8 +3,9 @@
 #include <cstring>
 #include <fstream>
 
-#include "model/io/error.h"
-#include "model/platform/memory_map.h"
+#include "base/error.h"
+#include "contract/memory_map.h"
+#include "model/sim/clock.h"
 
 namespace qacc {
 
@@ -22,8 +23,9 @@ Platform::Platform(sc_core::sc_module_name name, const ArchConfig& config, Cpu::
   cpu.bus.bind(bus.in);
   accelerator.dma.out.bind(bus.in);
   loader.bind(bus.in);
-  bus.out.bind(dram.in);               // Target::kDram
-  bus.out.bind(accelerator.in);      // Target::kAccelerator
+  // In the order of the address map given to the bus above.
+  bus.out.bind(dram.in);
+  bus.out.bind(accelerator.in);
   accelerator.irq.bind(irq);
   cpu.irq.bind(irq);
 }
@@ -103,7 +105,7 @@ void Platform::start_of_simulation() {
       {mm::kBootHeapAddr, heap},             {mm::kBootHeapBytes, config_.dram_bytes - heap}};
   for (const auto& [offset, value] : boot) {
     const auto word = static_cast<std::uint32_t>(value);
-    write_memory(mm::kBootInfo + offset, &word, 4);
+    write_memory(mm::kBootInfo + offset, &word, sizeof word);
   }
 }
 
@@ -112,7 +114,7 @@ void Platform::trace(const std::filesystem::path& vcd) {
   const std::filesystem::path file = vcd.string() + ".vcd";
   if (!std::ofstream(file)) fail("{}: cannot write the VCD trace", file.string());
   vcd_file_ = file;
-  clock_ = std::make_unique<sc_core::sc_clock>("clock", sc_core::sc_time(config_.cycle_ns(), sc_core::SC_NS));
+  clock_ = std::make_unique<sc_core::sc_clock>("clock", Clock(config_.cycle_ns()).period());
   trace_ = sc_core::sc_create_vcd_trace_file(vcd.string().c_str());
   trace_->set_time_unit(1, sc_core::SC_PS);  // the kernel's resolution
   sc_core::sc_trace(trace_, *clock_, "clock");

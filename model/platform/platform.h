@@ -18,9 +18,6 @@
 
 namespace qacc {
 
-// Router targets, in the order of the address map.
-enum class Target : std::size_t { kDram = 0, kAccelerator = 1 };
-
 class Platform : public sc_core::sc_module {
  public:
   Cpu cpu;

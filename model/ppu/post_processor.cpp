@@ -1,16 +1,18 @@
 #include "model/ppu/post_processor.h"
 
+#include "contract/layer_descriptor.h"
 #include "model/func/int8_ops.h"
+#include "model/sim/log.h"
 #include "model/timing/cost_model.h"
 
 namespace qacc {
 
 PostProcessor::PostProcessor(sc_core::sc_module_name name, const ArchConfig& config, Sram& output)
-    : sc_module(name), busy("busy"), config_(config), output_(output) {}
+    : sc_module(name), busy("busy"), config_(config), clock_(config.cycle_ns()), output_(output) {}
 
 std::uint64_t PostProcessor::run(const PpuPass& p) {
   const std::size_t n = std::size_t{p.channels} * p.rows * p.width;
-  const auto* psum = reinterpret_cast<const std::int32_t*>(output_.span(p.psum_offset, 4 * n));
+  const auto* psum = reinterpret_cast<const std::int32_t*>(output_.span(p.psum_offset, kInt32Bytes * n));
   const std::size_t results = p.pool ? n / 4 : n;
   std::uint8_t* out = output_.span(p.result_offset, results);
   if (p.pool) {
@@ -21,13 +23,14 @@ std::uint64_t PostProcessor::run(const PpuPass& p) {
   } else {
     func::requantize(psum, n, p.shift, static_cast<int>(p.zero_point), p.relu, out);
   }
-  output_.note_reads(4 * n);
+  output_.note_reads(kInt32Bytes * n);
   output_.note_writes(results);
 
   const std::uint64_t cycles = timing::ppu_cycles(config_, n);
   busy_cycles_ += cycles;
   busy.write(true);
-  sc_core::wait(static_cast<double>(cycles) * sc_core::sc_time(config_.cycle_ns(), sc_core::SC_NS));
+  log::trace(*this, "{} values{}: {} cycles", n, p.pool ? " pooled" : "", cycles);
+  clock_.wait(cycles);
   busy.write(false);
   return cycles;
 }

@@ -10,6 +10,7 @@
 
 #include "model/config/arch_config.h"
 #include "model/memory/sram.h"
+#include "model/sim/clock.h"
 
 namespace qacc {
 
@@ -32,6 +33,7 @@ class PostProcessor : public sc_core::sc_module {
 
  private:
   const ArchConfig& config_;
+  const Clock clock_;
   Sram& output_;
   std::vector<std::uint8_t> activations_;
   std::uint64_t busy_cycles_ = 0;

@@ -11,7 +11,7 @@
 #include <tlm_utils/simple_target_socket.h>
 
 #include "model/interconnect/router.h"
-#include "model/io/error.h"
+#include "base/error.h"
 #include "model/memory/dram.h"
 #include "tests/systemc/testbench.h"
 

@@ -5,11 +5,15 @@
 // tiles to fit): the rule is written once, here.
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 namespace qacc {
+
+// Biases and partial sums are int32: four bytes in DRAM and in the buffers.
+inline constexpr std::uint32_t kInt32Bytes = sizeof(std::int32_t);
 
 struct LayerDescriptor {
   std::uint32_t index = 0;
@@ -49,7 +53,22 @@ struct BufferNeeds {
 };
 
 BufferNeeds buffer_needs(const LayerDescriptor& d);
-bool fits(const BufferNeeds& needs, std::uint64_t input_bytes, std::uint64_t weight_bytes, std::uint64_t output_bytes);
+
+// The rule that decides whether a tiling fits, written once for the accelerator (which
+// refuses the layer), the firmware (which plans within it) and the tools (which reject
+// a design before simulating it).
+enum class Buffer { kInput, kWeight, kOutput };
+struct BufferSizes {
+  std::uint64_t input = 0, weight = 0, output = 0;
+};
+struct Overflow {
+  Buffer buffer;
+  std::uint64_t needed = 0;  // bytes the whole buffer must hold (both halves where split)
+  std::uint64_t size = 0;    // bytes it has
+};
+// The first buffer, in the order input, weight, output, that cannot hold `needs`.
+std::optional<Overflow> first_overflow(const BufferNeeds& needs, const BufferSizes& sizes);
+inline bool fits(const BufferNeeds& needs, const BufferSizes& sizes) { return !first_overflow(needs, sizes); }
 
 // The one mapping between a descriptor and the descriptor registers of registers.h:
 // (offset, name, value) for every register, in register order. Addresses are

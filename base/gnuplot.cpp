@@ -1,11 +1,11 @@
-#include "model/io/gnuplot.h"
+#include "base/gnuplot.h"
 
 #include <cstdlib>
 
 #include <fmt/format.h>
 
-#include "model/io/binary.h"
-#include "model/io/error.h"
+#include "base/binary.h"
+#include "base/error.h"
 
 namespace qacc {
 namespace {

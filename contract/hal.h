@@ -8,7 +8,7 @@
 #include <stdexcept>
 #include <string>
 
-namespace qacc::sw {
+namespace qacc {
 
 // An access the bus answered with an error.
 class BusError : public std::runtime_error {
@@ -28,14 +28,4 @@ class Hal {
   virtual bool wait_irq(std::uint64_t timeout_cycles) = 0;
 };
 
-// DRAM buffer placement: a bump allocator over the heap the boot info describes.
-class DramHeap {
- public:
-  DramHeap(std::uint64_t base, std::uint64_t bytes) : next_(base), end_(base + bytes) {}
-  std::uint64_t allocate(std::uint64_t bytes, std::uint64_t align = 64);
-
- private:
-  std::uint64_t next_, end_;
-};
-
-}  // namespace qacc::sw
+}  // namespace qacc

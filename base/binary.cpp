@@ -1,9 +1,9 @@
-#include "model/io/binary.h"
+#include "base/binary.h"
 
 #include <cstring>
 #include <fstream>
 
-#include "model/io/error.h"
+#include "base/error.h"
 
 namespace qacc {
 

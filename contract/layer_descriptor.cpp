@@ -1,8 +1,8 @@
-#include "model/accelerator/layer_descriptor.h"
+#include "contract/layer_descriptor.h"
 
 #include <fmt/format.h>
 
-#include "model/accelerator/registers.h"
+#include "contract/registers.h"
 
 namespace qacc {
 
@@ -61,15 +61,19 @@ BufferNeeds buffer_needs(const LayerDescriptor& d) {
   const std::uint64_t rows_in = std::uint64_t{d.tile_rows} + 2 * d.padding();
   n.input_half = std::uint64_t{d.tile_in_channels} * rows_in * d.in_width;
   n.weight_half = std::uint64_t{d.tile_out_channels} * d.tile_in_channels * d.kernel * d.kernel +
-                  4 * std::uint64_t{d.tile_out_channels};
+                  kInt32Bytes * std::uint64_t{d.tile_out_channels};
   const std::uint64_t psums = std::uint64_t{d.tile_out_channels} * d.tile_rows * d.out_width();
   const std::uint64_t result = d.pool() ? psums / 4 : psums;
-  n.output = 4 * psums + 2 * result;
+  n.output = kInt32Bytes * psums + 2 * result;
   return n;
 }
 
-bool fits(const BufferNeeds& n, std::uint64_t input_bytes, std::uint64_t weight_bytes, std::uint64_t output_bytes) {
-  return 2 * n.input_half <= input_bytes && 2 * n.weight_half <= weight_bytes && n.output <= output_bytes;
+std::optional<Overflow> first_overflow(const BufferNeeds& n, const BufferSizes& s) {
+  // Input and weight buffers hold two halves: one loading while the other computes.
+  if (2 * n.input_half > s.input) return Overflow{Buffer::kInput, 2 * n.input_half, s.input};
+  if (2 * n.weight_half > s.weight) return Overflow{Buffer::kWeight, 2 * n.weight_half, s.weight};
+  if (n.output > s.output) return Overflow{Buffer::kOutput, n.output, s.output};
+  return std::nullopt;
 }
 
 std::string descriptor_problem(const LayerDescriptor& d) {

@@ -6,6 +6,8 @@
 
 namespace qacc::regs {
 
+inline constexpr std::uint32_t kRegisterBytes = 4;  // every register is one aligned 32-bit word
+
 // Offsets from the accelerator's base address.
 enum : std::uint32_t {
   kId = 0x000,          // RO  kIdValue

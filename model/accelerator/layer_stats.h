@@ -1,0 +1,72 @@
+#pragma once
+// What the accelerator counts, in one record. Every counter is listed once, in
+// QACC_LAYER_COUNTERS; the struct, the subtraction that turns two snapshots into one
+// layer's figures, and the name table the reports are checked against all come from
+// that list, so a new counter is one line here (and one column in tools/stats_table.cpp).
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "contract/registers.h"
+
+namespace qacc {
+
+// X(member, description): cumulative since reset. Each has one writer: the block
+// named, through its own statistics; Accelerator::counters() gathers them.
+#define QACC_LAYER_COUNTERS(X)                                                       \
+  X(compute_cycles, "PE array busy (PeArray)")                                      \
+  X(stall_cycles, "controller waiting for the DMA (Accelerator)")                    \
+  X(ppu_cycles, "post-processing busy (PostProcessor)")                             \
+  X(dma_cycles, "DMA busy (DmaEngine)")                                              \
+  X(macs, "multiply-accumulates (PeArray)")                                          \
+  X(dram_read, "bytes the DMA read from DRAM (DmaEngine)")                          \
+  X(dram_written, "bytes the DMA wrote to DRAM (DmaEngine)")                        \
+  X(input_buffer_reads, "input buffer bytes read (Sram)")                            \
+  X(input_buffer_writes, "input buffer bytes written (Sram)")                        \
+  X(weight_buffer_reads, "weight buffer bytes read (Sram)")                          \
+  X(weight_buffer_writes, "weight buffer bytes written (Sram)")                      \
+  X(output_buffer_reads, "output buffer bytes read (Sram)")                          \
+  X(output_buffer_writes, "output buffer bytes written (Sram)")                      \
+  X(register_accesses, "register reads and writes, START to START (Accelerator)")    \
+  X(tiles, "output tiles stored (Accelerator)")                                      \
+  X(passes, "PE array passes (PeArray)")
+
+struct Counters {
+#define QACC_DECLARE(member, description) std::uint64_t member = 0;
+  QACC_LAYER_COUNTERS(QACC_DECLARE)
+#undef QACC_DECLARE
+
+  std::uint64_t sram_bytes() const {
+    return input_buffer_reads + input_buffer_writes + weight_buffer_reads + weight_buffer_writes +
+           output_buffer_reads + output_buffer_writes;
+  }
+};
+
+// Field by field: a - b for snapshots, a + b for totals.
+Counters operator-(const Counters& a, const Counters& b);
+Counters operator+(const Counters& a, const Counters& b);
+
+#define QACC_COUNT_ONE(member, description) +1
+inline constexpr std::size_t kCounterCount = 0 QACC_LAYER_COUNTERS(QACC_COUNT_ONE);
+#undef QACC_COUNT_ONE
+
+struct CounterInfo {
+  std::string_view name;
+  std::string_view description;
+  std::uint64_t Counters::*member;
+};
+extern const std::array<CounterInfo, kCounterCount> kCounterInfo;
+
+// One layer: its counters (the difference of the snapshots at its start and end,
+// except register_accesses, counted from the START before it to its own START: the
+// accesses that programmed it), its outcome and the tiling it ran with.
+struct LayerStats : Counters {
+  std::uint32_t index = 0;
+  bool ok = true;
+  regs::ErrorCode error = regs::ErrorCode::kNone;
+  std::uint64_t cycles = 0;  // START to interrupt
+  std::uint32_t tile_out_channels = 0, tile_rows = 0, tile_in_channels = 0;
+};
+
+}  // namespace qacc

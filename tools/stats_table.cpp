@@ -1,0 +1,103 @@
+#include "tools/stats_table.h"
+
+#include <fmt/format.h>
+
+namespace qacc::stats {
+namespace {
+
+timing::Energy energy_of(const ArchConfig& config, const LayerStats& l) {
+  return timing::energy(config, {l.macs, l.sram_bytes(), l.dram_read + l.dram_written, l.register_accesses});
+}
+
+// MACs over what every PE could have done in the cycles.
+double utilization(const Row& r) {
+  const double pes = static_cast<double>(r.config->pe_rows) * r.config->pe_cols;
+  return r.stats.cycles == 0 ? 0.0 : static_cast<double>(r.stats.macs) / (pes * static_cast<double>(r.stats.cycles));
+}
+
+template <std::uint64_t Counters::*member>
+Value counter(const Row& r) {
+  return r.stats.*member;
+}
+
+}  // namespace
+
+Row layer_row(const ArchConfig& config, const LayerStats& layer) { return {&config, layer, energy_of(config, layer)}; }
+
+Row total_row(const ArchConfig& config, const std::vector<LayerStats>& layers) {
+  Row t{&config, {}, {}};
+  for (const auto& l : layers) {
+    static_cast<Counters&>(t.stats) = t.stats + l;
+    t.stats.cycles += l.cycles;
+    t.energy += energy_of(config, l);
+  }
+  return t;
+}
+
+const std::vector<Column>& columns() {
+  constexpr unsigned kEverywhere = kLayerJson | kLayerCsv | kTotal | kTerminal;
+  constexpr unsigned kLayer = kLayerJson | kLayerCsv;
+  // In the order of the CSV files.
+  static const std::vector<Column> table = {
+      {"cycles", "cycles", "START to interrupt (totals: the layers' sum)", kEverywhere, 0,
+       [](const Row& r) -> Value { return r.stats.cycles; }, "accelerator_cycles", "cycles"},
+      {"compute_cycles", "cycles", "PE array busy", kEverywhere, 0, counter<&Counters::compute_cycles>, "", "compute"},
+      {"stall_cycles", "cycles", "controller waiting for the DMA", kEverywhere, 0, counter<&Counters::stall_cycles>, "",
+       "stall"},
+      {"ppu_cycles", "cycles", "post-processing busy", kLayer | kTerminal, 0, counter<&Counters::ppu_cycles>, "", "ppu"},
+      {"dma_cycles", "cycles", "DMA busy", kEverywhere, 0, counter<&Counters::dma_cycles>, "", "dma"},
+      {"macs", "MACs", "multiply-accumulates", kEverywhere, 0, counter<&Counters::macs>, "", "MACs"},
+      {"pe_utilization", "ratio", "MACs / (PEs x cycles)", kEverywhere, 6,
+       [](const Row& r) -> Value { return utilization(r); }, "", "util"},
+      {"dram_bytes_read", "bytes", "DMA reads from DRAM", kEverywhere, 0, counter<&Counters::dram_read>, "", "DRAM rd"},
+      {"dram_bytes_written", "bytes", "DMA writes to DRAM", kEverywhere, 0, counter<&Counters::dram_written>, "",
+       "DRAM wr"},
+      {"input_buffer/reads", "bytes", "input buffer reads", kLayer, 0, counter<&Counters::input_buffer_reads>, "", ""},
+      {"input_buffer/writes", "bytes", "input buffer writes", kLayer, 0, counter<&Counters::input_buffer_writes>, "", ""},
+      {"weight_buffer/reads", "bytes", "weight buffer reads", kLayer, 0, counter<&Counters::weight_buffer_reads>, "", ""},
+      {"weight_buffer/writes", "bytes", "weight buffer writes", kLayer, 0, counter<&Counters::weight_buffer_writes>, "", ""},
+      {"output_buffer/reads", "bytes", "output buffer reads", kLayer, 0, counter<&Counters::output_buffer_reads>, "", ""},
+      {"output_buffer/writes", "bytes", "output buffer writes", kLayer, 0, counter<&Counters::output_buffer_writes>, "", ""},
+      {"sram_bytes", "bytes", "all buffers, read plus written", kTotal | kTerminal, 0,
+       [](const Row& r) -> Value { return r.stats.sram_bytes(); }, "", "SRAM B"},
+      {"register_accesses", "accesses", "register reads and writes from the START before", kEverywhere, 0,
+       counter<&Counters::register_accesses>, "", "regs"},
+      {"energy_pj/total", "pJ", "energy proxy (docs/design-space.md)", kEverywhere, 1,
+       [](const Row& r) -> Value { return r.energy.total_pj(); }, "", "energy pJ"},
+      {"energy_pj/mac", "pJ", "MAC energy", kLayerJson | kTotal, 1, [](const Row& r) -> Value { return r.energy.mac_pj; }, "", ""},
+      {"energy_pj/sram", "pJ", "SRAM energy", kLayerJson | kTotal, 1, [](const Row& r) -> Value { return r.energy.sram_pj; }, "", ""},
+      {"energy_pj/dram", "pJ", "DRAM energy", kLayerJson | kTotal, 1, [](const Row& r) -> Value { return r.energy.dram_pj; }, "", ""},
+      {"energy_pj/registers", "pJ", "register energy", kLayerJson | kTotal, 1,
+       [](const Row& r) -> Value { return r.energy.register_pj; }, "", ""},
+      {"tiles", "tiles", "output tiles stored", kLayerJson, 0, counter<&Counters::tiles>, "", ""},
+      {"passes", "passes", "PE array passes", kLayerJson, 0, counter<&Counters::passes>, "", ""},
+  };
+  return table;
+}
+
+std::string csv_name(std::string_view key) {
+  // A nested total reads as its parent: "energy_pj/total" -> "energy_pj".
+  constexpr std::string_view kTotal = "/total";
+  if (key.size() > kTotal.size() && key.substr(key.size() - kTotal.size()) == kTotal)
+    key.remove_suffix(kTotal.size());
+  std::string s(key);
+  for (char& c : s)
+    if (c == '/') c = '_';
+  return s;
+}
+
+std::string format_value(const Value& v, int decimals) {
+  if (const auto* i = std::get_if<std::uint64_t>(&v)) return fmt::format("{}", *i);
+  return fmt::format("{:.{}f}", std::get<double>(v), decimals);
+}
+
+nlohmann::json json_value(const Value& v) {
+  if (const auto* i = std::get_if<std::uint64_t>(&v)) return *i;
+  return std::get<double>(v);
+}
+
+void set_json(nlohmann::json& object, std::string_view key, const Value& v) {
+  object[nlohmann::json::json_pointer("/" + std::string(key))] = json_value(v);
+}
+
+}  // namespace qacc::stats

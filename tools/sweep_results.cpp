@@ -1,0 +1,111 @@
+#include "tools/sweep_results.h"
+
+#include <algorithm>
+#include <iterator>
+
+#include <fmt/format.h>
+
+#include "base/binary.h"
+#include "base/error.h"
+#include "tools/stats_table.h"
+
+namespace qacc::sweep {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+constexpr std::size_t kPointMaxBytes = 16u << 20;
+
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c == '\n' ? ' ' : c);
+  return out + "\"";
+}
+
+json::json_pointer pointer(std::string_view key) { return json::json_pointer("/" + std::string(key)); }
+
+// The figures of a point besides the statistics table: the image's, and the two
+// floors the cycles can approach (sim_sweep point writes them).
+constexpr const char* kImageKeys[] = {"cycles", "latency_us", "area_mm2"};
+constexpr const char* kBoundKeys[] = {"compute_bound_cycles", "dram_bound_cycles"};
+
+}  // namespace
+
+Row read_point(const fs::path& dir, std::size_t index) {
+  Row row;
+  row.index = index;
+  const fs::path path = point_path(dir, index);
+  if (!fs::exists(path)) {
+    row.message = fmt::format("no result (see {})", log_path(dir, index).string());
+    return row;
+  }
+  const auto bytes = read_file(path, kPointMaxBytes);
+  try {
+    row.point = json::parse(bytes.begin(), bytes.end());
+    row.status = row.point.at("status").get<std::string>();
+    row.message = row.point.at("message").get<std::string>();
+    if (row.point.contains("stats")) {
+      const json& st = row.point.at("stats");
+      const json& total = st.at("total");
+      const json& config = st.at("config");
+      row.pes = std::stod(config.at("pe_rows").get<std::string>()) * std::stod(config.at("pe_cols").get<std::string>());
+      row.cycles = total.at("cycles").get<double>();
+      row.utilization = total.at("pe_utilization").get<double>();
+      row.area = total.at("area_mm2").get<double>();
+      row.energy_uj = total.at("energy_pj").at("total").get<double>() * 1e-6;
+      row.latency_us = total.at("latency_us").get<double>();
+      row.dma_cycles = total.at("dma_cycles").get<double>();
+      row.compute_bound = row.point.at("compute_bound_cycles").get<double>();
+    }
+  } catch (const std::exception& e) {
+    fail("{}: not a sweep point result ({})", path.string(), e.what());
+  }
+  return row;
+}
+
+std::string csv_table(const Sweep& s, const std::vector<Row>& rows) {
+  // Config columns from the first point with stats; every point has the same keys.
+  std::vector<std::string> config_keys, layer_names;
+  for (const auto& r : rows) {
+    if (!r.point.contains("stats")) continue;
+    for (const auto& [key, value] : r.point["stats"]["config"].items()) config_keys.push_back(key);
+    for (const auto& l : r.point["stats"]["layers"]) layer_names.push_back(l["name"].get<std::string>());
+    break;
+  }
+  // Config keys keep their names; a figure whose name is also a config key
+  // (dram_bytes, say) would be ambiguous, so every figure is prefixed.
+  std::string text = "index,point,status,message";
+  for (const auto& k : config_keys) text += ",config_" + k;
+  for (const char* k : kImageKeys) text += fmt::format(",{}", k);
+  for (const auto& c : stats::columns())
+    if (c.where & stats::kTotal) text += "," + stats::csv_name(c.total_key.empty() ? c.key : c.total_key);
+  for (const char* k : kBoundKeys) text += fmt::format(",{}", k);
+  for (const auto& name : layer_names) text += ",cycles_" + name;
+  text += "\n";
+  const std::size_t figure_count =
+      std::size(kImageKeys) + std::size(kBoundKeys) + layer_names.size() +
+      static_cast<std::size_t>(std::count_if(stats::columns().begin(), stats::columns().end(),
+                                             [](const stats::Column& c) { return (c.where & stats::kTotal) != 0; }));
+  for (const auto& r : rows) {
+    text += fmt::format("{},{},{},{}", r.index, csv_field(label(s.points[r.index])), r.status, csv_field(r.message));
+    if (!r.point.contains("stats")) {
+      text += std::string(config_keys.size() + figure_count, ',') + "\n";
+      continue;
+    }
+    const json& st = r.point["stats"];
+    const json& total = st["total"];
+    const auto value = [](const json& v) { return v.is_number_float() ? fmt::format("{}", v.get<double>()) : v.dump(); };
+    for (const auto& k : config_keys) text += "," + csv_field(st["config"].value(k, ""));
+    for (const char* k : kImageKeys) text += "," + value(total.at(k));
+    for (const auto& c : stats::columns())
+      if (c.where & stats::kTotal) text += "," + value(total.at(pointer(c.total_key.empty() ? c.key : c.total_key)));
+    for (const char* k : kBoundKeys) text += "," + value(r.point.at(k));
+    for (const auto& l : st["layers"]) text += "," + value(l.at("cycles"));
+    text += "\n";
+  }
+  return text;
+}
+
+}  // namespace qacc::sweep
