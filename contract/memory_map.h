@@ -16,6 +16,24 @@ inline constexpr std::uint64_t kAccelSize = 0x1000;
 inline constexpr std::uint64_t kBootInfo = 0x0000'0000;  // BootInfo, below
 inline constexpr std::uint64_t kModel = 0x0000'1000;
 inline constexpr std::uint64_t kRegionAlign = 4096;  // images and heap start on this
+// Activations of one inference need well under 1 MiB for the networks this runs: the
+// loader refuses a DRAM that leaves the heap less.
+inline constexpr std::uint64_t kHeapReserve = 1u << 20;
+
+struct DramLayout {
+  std::uint64_t first_image = 0, heap = 0;
+  std::uint64_t needed = 0;  // DRAM bytes that hold it all with the heap reserve
+};
+// Where the loader puts `images` images of `image_bytes` and the heap after a model
+// file of `model_bytes`.
+constexpr DramLayout dram_layout(std::uint64_t model_bytes, std::uint64_t image_bytes, std::uint64_t images) {
+  const auto align = [](std::uint64_t a) { return (a + kRegionAlign - 1) / kRegionAlign * kRegionAlign; };
+  DramLayout l;
+  l.first_image = align(kModel + model_bytes);
+  l.heap = align(l.first_image + image_bytes * images);
+  l.needed = l.heap + kHeapReserve;
+  return l;
+}
 
 // The loader writes these little-endian u32 words at kBootInfo before the CPU starts.
 enum BootInfo : std::uint32_t {

@@ -1,5 +1,5 @@
 cmake_minimum_required(VERSION 3.25)
-# Checks a sweep's results.csv: ROWS data rows, every status ok, and (with DIFFER)
+# Checks a sweep's results.csv: unique column names, ROWS data rows, every status ok, and (with DIFFER)
 # the `cycles` column different between the rows, e.g. two dataflows computing the
 # same values (both checked against LibTorch) in different time.
 # Usage: cmake -DCSV=results.csv -DROWS=2 [-DDIFFER=cycles] -P check_sweep.cmake
@@ -13,7 +13,14 @@ list(GET lines 0 header)
 string(REPLACE "," ";" columns "${header}")
 list(FIND columns status status_at)
 list(FIND columns cycles cycles_at)
-foreach(column status cycles pe_utilization energy_uj area_mm2 cycles_conv1 cycles_fc8)
+# Every header names one column: a figure that shares a config key's name (dram_bytes)
+# must not be told apart by position only.
+set(unique ${columns})
+list(REMOVE_DUPLICATES unique)
+if(NOT unique STREQUAL columns)
+  message(FATAL_ERROR "${CSV}: a column name appears twice in: ${header}")
+endif()
+foreach(column status cycles pe_utilization energy_pj area_mm2 dram_bytes_read config_dram_bytes cycles_conv1 cycles_fc8)
   list(FIND columns ${column} at)
   if(at LESS 0)
     message(FATAL_ERROR "${CSV}: no column ${column} in: ${header}")

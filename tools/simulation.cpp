@@ -77,6 +77,14 @@ void check_buffers_fit(const ArchConfig& c, const QuantModel& model) {
   }
 }
 
+void check_dram_fits(const ArchConfig& c, std::uint64_t model_bytes, std::uint64_t image_bytes, std::size_t images) {
+  const memory_map::DramLayout layout = memory_map::dram_layout(model_bytes, image_bytes, images);
+  if (layout.needed > c.dram_bytes)
+    throw UsageError(fmt::format("config key dram_bytes: {} bytes cannot hold the model ({} bytes), {} image(s) and the "
+                                 "{}-byte heap reserve: they need {} bytes",
+                                 c.dram_bytes, model_bytes, images, memory_map::kHeapReserve, layout.needed));
+}
+
 SimulationResult simulate(const SimulationInput& in, const ImageCallback& on_image) {
   // The kernel's informational notes ("stopped by user", trace time units) would
   // interleave with the reports; warnings and errors still show.

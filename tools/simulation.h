@@ -75,6 +75,10 @@ ArchConfig load_design(const std::filesystem::path& file, const std::vector<std:
 // of some layer does not fit it (the firmware would stop at that layer).
 void check_buffers_fit(const ArchConfig& config, const QuantModel& model);
 
+// Throws qacc::UsageError naming dram_bytes when DRAM cannot hold the model file,
+// `images` images of `image_bytes` and the heap reserve (the loader would refuse).
+void check_dram_fits(const ArchConfig& config, std::uint64_t model_bytes, std::uint64_t image_bytes, std::size_t images);
+
 // The input for one design and model file: the file read, decoded and checked
 // against the design's buffers (check_buffers_fit). Images are the caller's.
 SimulationInput prepare_input(const ArchConfig& config, const std::filesystem::path& model);

@@ -89,10 +89,13 @@ Sweep plan(const PlanOptions& o) {
   // Everything a point could trip over is checked now, not after hours of points.
   const auto model_bytes = read_file(s.model, kModelMaxBytes);
   const QuantModel model = decode_model(model_bytes.data(), model_bytes.size(), s.model.string());
-  reference_for(load_references(s.reference), load_image(s.image).pixels);
+  const Image image = load_image(s.image);
+  reference_for(load_references(s.reference), image.pixels);
   for (std::size_t i = 0; i < s.points.size(); ++i) {
     try {
-      check_buffers_fit(load_design(s.config_file, point_overrides(s, i)), model);
+      const ArchConfig config = load_design(s.config_file, point_overrides(s, i));
+      check_buffers_fit(config, model);
+      check_dram_fits(config, model_bytes.size(), image.pixels.size(), 1);
     } catch (const UsageError& e) {
       throw UsageError(fmt::format("point {} ({}): {}", i, label(s.points[i]), e.what()));
     }

@@ -3,6 +3,7 @@
 #include <charconv>
 #include <functional>
 #include <map>
+#include <set>
 
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
@@ -162,9 +163,13 @@ ArchConfig parse_arch_config(const std::string& yaml, const std::string& what) {
   ArchConfig c;
   if (root.IsNull()) return c;
   if (!root.IsMap()) fail("{}: expected a mapping of key: value", what);
+  // yaml-cpp keeps every pair of a mapping, so a repeated key would silently let the
+  // later value win; two values for one setting are a mistake in the file.
+  std::set<std::string> seen;
   for (const auto& item : root) {
     if (!item.first.IsScalar()) fail("{}: expected a mapping of key: value", what);
     const auto key = item.first.as<std::string>();
+    if (!seen.insert(key).second) fail("{}: config: duplicate key '{}'", what, key);
     if (!item.second.IsScalar()) fail("{}: key {}: expected a single value", what, key);
     try {
       set_key(c, key, item.second.as<std::string>());

@@ -77,24 +77,21 @@ void Platform::read_memory(std::uint64_t addr, void* data, std::size_t bytes) {
 }
 
 void Platform::load(std::vector<std::uint8_t> model_file, std::vector<std::vector<std::uint8_t>> images) {
-  const auto align = [](std::uint64_t a) { return (a + mm::kRegionAlign - 1) / mm::kRegionAlign * mm::kRegionAlign; };
   const std::uint64_t image_bytes = images.empty() ? 0 : images.front().size();
   for (const auto& image : images)
     if (image.size() != image_bytes) fail("loader: images of different sizes ({} and {} bytes)", image_bytes, image.size());
-  const std::uint64_t heap = align(align(mm::kModel + model_file.size()) + image_bytes * images.size());
-  // Activations of one inference need well under 1 MiB for the networks this runs.
-  if (heap + (1u << 20) > config_.dram_bytes)
-    fail("loader: model ({} bytes) and {} images need {} bytes of DRAM before the heap, more than the {} configured",
-         model_file.size(), images.size(), heap, config_.dram_bytes);
+  const mm::DramLayout layout = mm::dram_layout(model_file.size(), image_bytes, images.size());
+  if (layout.needed > config_.dram_bytes)
+    fail("config key dram_bytes: {} bytes cannot hold the model ({} bytes), {} images and the {}-byte heap reserve: "
+         "they need {} bytes", config_.dram_bytes, model_file.size(), images.size(), mm::kHeapReserve, layout.needed);
   model_file_ = std::move(model_file);
   images_ = std::move(images);
 }
 
 void Platform::start_of_simulation() {
-  const auto align = [](std::uint64_t a) { return (a + mm::kRegionAlign - 1) / mm::kRegionAlign * mm::kRegionAlign; };
   const std::uint64_t image_bytes = images_.empty() ? 0 : images_.front().size();
-  const std::uint64_t first_image = align(mm::kModel + model_file_.size());
-  const std::uint64_t heap = align(first_image + image_bytes * images_.size());
+  const mm::DramLayout layout = mm::dram_layout(model_file_.size(), image_bytes, images_.size());
+  const std::uint64_t first_image = layout.first_image, heap = layout.heap;
   write_memory(mm::kModel, model_file_.data(), model_file_.size());
   for (std::size_t i = 0; i < images_.size(); ++i)
     write_memory(first_image + i * image_bytes, images_[i].data(), image_bytes);

@@ -1,0 +1,29 @@
+# Timing and format goldens: runs sim_top (CMD, which writes OUT.json and OUT.vcd) and
+# compares the statistics JSON byte for byte with GOLDEN.json and the VCD's SHA-256
+# with GOLDEN.vcd.sha256. Every per-layer cycle, stall, DRAM and SRAM byte count is in
+# the JSON, so any change to the timing model or the report format shows here.
+# With the environment variable QACC_UPDATE_GOLDENS=1 the goldens are rewritten
+# instead (scripts/update-goldens.sh); commit them with the reason the numbers moved.
+execute_process(COMMAND ${CMD} RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT code STREQUAL "0")
+  message(FATAL_ERROR "sim_top exit code ${code}\nstdout: ${out}\nstderr: ${err}")
+endif()
+file(SHA256 ${OUT}.vcd vcd_sha)
+file(REMOVE ${OUT}.vcd)  # 60 MB each; the hash is what is compared
+if("$ENV{QACC_UPDATE_GOLDENS}" STREQUAL "1")
+  file(COPY_FILE ${OUT}.json ${GOLDEN}.json)
+  file(WRITE ${GOLDEN}.vcd.sha256 "${vcd_sha}\n")
+  message("updated ${GOLDEN}.json and ${GOLDEN}.vcd.sha256")
+  return()
+endif()
+execute_process(COMMAND ${CMAKE_COMMAND} -E compare_files ${OUT}.json ${GOLDEN}.json RESULT_VARIABLE differs)
+if(differs)
+  execute_process(COMMAND diff -u ${GOLDEN}.json ${OUT}.json OUTPUT_VARIABLE diff)
+  message(FATAL_ERROR "statistics differ from ${GOLDEN}.json (- golden, + now):\n${diff}\n"
+          "If the change is deliberate: scripts/update-goldens.sh, and say in the commit why the numbers moved.")
+endif()
+file(STRINGS ${GOLDEN}.vcd.sha256 golden_sha LIMIT_COUNT 1)
+if(NOT vcd_sha STREQUAL golden_sha)
+  message(FATAL_ERROR "the VCD differs from the golden one (SHA-256 ${vcd_sha}, expected ${golden_sha})")
+endif()
+message("statistics and VCD equal ${GOLDEN}")
