@@ -7,28 +7,6 @@
 
 namespace qacc {
 
-// One PE pass of a layer: output channels [oc, oc+oc_n), output rows [y, y+y_n),
-// input channels [c, c+c_n); `first` and `last` mark a tile's first and last chunk.
-// Its input rows: rows_in with the halo, of which rows [top, top + valid) exist in
-// the image, starting at image row first_row; the rest are padding.
-struct Accelerator::Step {
-  std::uint32_t oc, oc_n, y, y_n, c, c_n;
-  bool first, last;
-  std::uint32_t rows_in, top, valid, first_row;
-};
-
-// A layer as the controller runs it: the descriptor, where each operand lives in its
-// buffer, and the steps in loop order (output channels, rows, input channels).
-struct Accelerator::Plan {
-  LayerDescriptor d;
-  std::uint32_t pad = 0, k2 = 0;
-  std::uint64_t plane = 0;                  // input bytes per channel in DRAM
-  std::size_t input_half = 0, weight_half = 0;
-  std::size_t bias_at = 0;                  // bias after the weights, in each weight half
-  std::size_t result_at = 0, result_tile = 0;  // two result tiles after the partial sums
-  std::vector<Step> steps;
-};
-
 Accelerator::Accelerator(sc_core::sc_module_name name, const ArchConfig& config)
     : sc_module(name),
       in("in"),
@@ -232,51 +210,22 @@ void Accelerator::wait_for_dma(std::uint64_t ticket) {
   check_dma();
 }
 
-Accelerator::Plan Accelerator::plan(const LayerDescriptor& d) const {
+LayerPlan Accelerator::plan(const LayerDescriptor& d) const {
   if (!descriptor_problem(d).empty()) throw Fault{regs::ErrorCode::kBadDescriptor, 0};
-  const BufferNeeds needs = buffer_needs(d);
   // Rejected before any transfer; ERROR_ADDR holds the bytes the first buffer that
   // overflows would need.
-  if (const auto overflow = first_overflow(needs, {input_buffer.size(), weight_buffer.size(), output_buffer.size()}))
+  if (const auto overflow = first_overflow(buffer_needs(d), {input_buffer.size(), weight_buffer.size(), output_buffer.size()}))
     throw Fault{regs::ErrorCode::kBufferOverflow, overflow->needed};
 
-  Plan p;
-  p.d = d;
-  p.pad = d.padding();
-  p.k2 = d.kernel * d.kernel;
-  p.plane = std::uint64_t{d.in_height} * d.in_width;
-  p.input_half = input_buffer.size() / 2;
-  p.weight_half = weight_buffer.size() / 2;
-  p.bias_at = std::size_t{d.tile_out_channels} * d.tile_in_channels * p.k2;
-  p.result_at = kInt32Bytes * std::size_t{d.tile_out_channels} * d.tile_rows * d.out_width();
-  p.result_tile = (needs.output - p.result_at) / 2;
-  for (std::uint32_t oc = 0; oc < d.out_channels; oc += d.tile_out_channels)
-    for (std::uint32_t y = 0; y < d.out_height(); y += d.tile_rows)
-      for (std::uint32_t c = 0; c < d.in_channels; c += d.tile_in_channels) {
-        Step st{};
-        st.oc = oc;
-        st.oc_n = std::min(d.tile_out_channels, d.out_channels - oc);
-        st.y = y;
-        st.y_n = std::min(d.tile_rows, d.out_height() - y);
-        st.c = c;
-        st.c_n = std::min(d.tile_in_channels, d.in_channels - c);
-        st.first = c == 0;
-        st.last = c + st.c_n == d.in_channels;
-        st.rows_in = st.y_n + 2 * p.pad;
-        st.top = y < p.pad ? p.pad - y : 0;
-        st.first_row = y + st.top - p.pad;
-        st.valid = std::min<std::uint32_t>(d.in_height, y + st.y_n + p.pad) - st.first_row;
-        p.steps.push_back(st);
-      }
-  return p;
+  return plan_layer(d, {input_buffer.size(), weight_buffer.size(), output_buffer.size()});
 }
 
 void Accelerator::run_layer(const LayerDescriptor& d) {
-  const Plan p = plan(d);
+  const LayerPlan p = plan(d);
   store_tickets_.clear();
   std::uint64_t ready = queue_loads(p, p.steps[0], 0);
   for (std::size_t i = 0; i < p.steps.size(); ++i) {
-    const Step& step = p.steps[i];
+    const LayerStep& step = p.steps[i];
     wait_for_dma(ready);
     // The next step's operands load into the other halves while this one computes.
     if (i + 1 < p.steps.size()) ready = queue_loads(p, p.steps[i + 1], (i + 1) % 2);
@@ -288,7 +237,7 @@ void Accelerator::run_layer(const LayerDescriptor& d) {
 
 // Input rows of a step that lie outside the image (the halo at its top and bottom
 // edges) are not loaded; they hold the zero point, the real value 0.
-void Accelerator::fill_halo(const Plan& p, const Step& st, std::size_t half) {
+void Accelerator::fill_halo(const LayerPlan& p, const LayerStep& st, std::size_t half) {
   const LayerDescriptor& d = p.d;
   if (st.top == 0 && st.valid == st.rows_in) return;  // no padding rows in this step
   const std::size_t channel_bytes = std::size_t{st.rows_in} * d.in_width;
@@ -301,7 +250,7 @@ void Accelerator::fill_halo(const Plan& p, const Step& st, std::size_t half) {
   input_buffer.note_writes(std::uint64_t{st.c_n} * (st.rows_in - st.valid) * d.in_width);
 }
 
-std::uint64_t Accelerator::queue_loads(const Plan& p, const Step& st, std::size_t half) {
+std::uint64_t Accelerator::queue_loads(const LayerPlan& p, const LayerStep& st, std::size_t half) {
   const LayerDescriptor& d = p.d;
   fill_halo(p, st, half);
   DmaRequest act;
@@ -332,7 +281,7 @@ std::uint64_t Accelerator::queue_loads(const Plan& p, const Step& st, std::size_
   return ticket;
 }
 
-void Accelerator::run_pass(const Plan& p, const Step& st, std::size_t half) {
+void Accelerator::run_pass(const LayerPlan& p, const LayerStep& st, std::size_t half) {
   PePass pass;
   pass.input_offset = half * p.input_half;
   pass.in_channels = st.c_n;
@@ -349,7 +298,7 @@ void Accelerator::run_pass(const Plan& p, const Step& st, std::size_t half) {
   pe_array.run(pass);
 }
 
-void Accelerator::post_process_and_store(const Plan& p, const Step& st) {
+void Accelerator::post_process_and_store(const LayerPlan& p, const LayerStep& st) {
   const LayerDescriptor& d = p.d;
   // The result half must be free: its previous store has to have finished.
   const std::size_t tile = store_tickets_.size();

@@ -12,6 +12,7 @@
 
 #include "contract/layer_descriptor.h"
 #include "contract/registers.h"
+#include "model/accelerator/layer_plan.h"
 #include "model/accelerator/layer_stats.h"
 #include "model/accelerator/register_bank.h"
 #include "model/config/arch_config.h"
@@ -54,8 +55,6 @@ class Accelerator : public sc_core::sc_module {
     regs::ErrorCode code;
     std::uint64_t address;
   };
-  struct Step;
-  struct Plan;
 
   void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
   unsigned transport_dbg(tlm::tlm_generic_payload& trans);
@@ -64,11 +63,12 @@ class Accelerator : public sc_core::sc_module {
   // One layer in named steps: plan it, then for every step queue the next step's
   // loads, run the PE pass, and for a tile's last step post-process and store it.
   void run_layer(const LayerDescriptor& d);
-  Plan plan(const LayerDescriptor& d) const;
-  std::uint64_t queue_loads(const Plan& plan, const Step& step, std::size_t half);
-  void fill_halo(const Plan& plan, const Step& step, std::size_t half);
-  void run_pass(const Plan& plan, const Step& step, std::size_t half);
-  void post_process_and_store(const Plan& plan, const Step& step);
+  // The layer's plan; throws Fault for a bad descriptor or tiles that do not fit.
+  LayerPlan plan(const LayerDescriptor& d) const;
+  std::uint64_t queue_loads(const LayerPlan& plan, const LayerStep& step, std::size_t half);
+  void fill_halo(const LayerPlan& plan, const LayerStep& step, std::size_t half);
+  void run_pass(const LayerPlan& plan, const LayerStep& step, std::size_t half);
+  void post_process_and_store(const LayerPlan& plan, const LayerStep& step);
   // Waits for DMA ticket `ticket`, counting the wait as stall; throws the DMA's fault.
   void wait_for_dma(std::uint64_t ticket);
   void check_dma() const;

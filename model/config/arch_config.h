@@ -53,7 +53,8 @@ ArchConfig load_arch_config(const std::filesystem::path& path);
 // The same from YAML text; `what` names it in errors.
 ArchConfig parse_arch_config(const std::string& yaml, const std::string& what);
 
-// key: value lines, in file order; the same keys load_arch_config reads.
+// key: value lines, alphabetical by key (the key table is a std::map); the same keys
+// load_arch_config reads.
 std::vector<std::pair<std::string, std::string>> describe(const ArchConfig& config);
 
 }  // namespace qacc
