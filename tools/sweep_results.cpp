@@ -78,6 +78,7 @@ std::string csv_table(const Sweep& s, const std::vector<Row>& rows) {
   // (dram_bytes, say) would be ambiguous, so every figure is prefixed.
   std::string text = "index,point,status,message";
   for (const auto& k : config_keys) text += ",config_" + k;
+  text += ",pe_count";
   for (const char* k : kImageKeys) text += fmt::format(",{}", k);
   for (const auto& c : stats::columns())
     if (c.where & stats::kTotal) text += "," + stats::csv_name(c.total_key.empty() ? c.key : c.total_key);
@@ -85,7 +86,7 @@ std::string csv_table(const Sweep& s, const std::vector<Row>& rows) {
   for (const auto& name : layer_names) text += ",cycles_" + name;
   text += "\n";
   const std::size_t figure_count =
-      std::size(kImageKeys) + std::size(kBoundKeys) + layer_names.size() +
+      1 + std::size(kImageKeys) + std::size(kBoundKeys) + layer_names.size() +
       static_cast<std::size_t>(std::count_if(stats::columns().begin(), stats::columns().end(),
                                              [](const stats::Column& c) { return (c.where & stats::kTotal) != 0; }));
   for (const auto& r : rows) {
@@ -98,6 +99,7 @@ std::string csv_table(const Sweep& s, const std::vector<Row>& rows) {
     const json& total = st["total"];
     const auto value = [](const json& v) { return v.is_number_float() ? fmt::format("{}", v.get<double>()) : v.dump(); };
     for (const auto& k : config_keys) text += "," + csv_field(st["config"].value(k, ""));
+    text += fmt::format(",{}", r.pes);
     for (const char* k : kImageKeys) text += "," + value(total.at(k));
     for (const auto& c : stats::columns())
       if (c.where & stats::kTotal) text += "," + value(total.at(pointer(c.total_key.empty() ? c.key : c.total_key)));
