@@ -1,11 +1,12 @@
 #include "model/accelerator/register_bank.h"
 
 #include "base/error.h"
+#include "contract/registers.h"
 
 namespace qacc {
 
 void RegisterBank::define(std::uint32_t offset, std::string name, std::uint32_t reset_value, Access access) {
-  if (offset % 4 != 0) fail("register {} at unaligned offset {:#x}", name, offset);
+  if (offset % regs::kRegisterBytes != 0) fail("register {} at unaligned offset {:#x}", name, offset);
   if (!registers_.emplace(offset, Register{std::move(name), reset_value, access, reset_value}).second)
     fail("register offset {:#x} defined twice", offset);
 }

@@ -8,6 +8,9 @@
 
 namespace qacc {
 
+// Biases are stored as int32, little-endian.
+constexpr std::uint32_t kBiasBytes = sizeof(std::int32_t);
+
 std::size_t QuantLayer::input_elements() const {
   return static_cast<std::size_t>(in_channels) * static_cast<std::size_t>(in_height) * static_cast<std::size_t>(in_width);
 }
@@ -143,7 +146,7 @@ std::vector<std::uint8_t> encode_model(const QuantModel& m) {
   };
   for (const auto& l : m.layers) {
     weight_at.push_back(place(l.weights.size()));
-    bias_at.push_back(place(l.bias.size() * 4));
+    bias_at.push_back(place(l.bias.size() * kBiasBytes));
   }
 
   for (std::size_t i = 0; i < m.layers.size(); ++i) {
@@ -188,8 +191,8 @@ HeaderFields read_header(ByteReader& in, std::size_t file_size, QuantModel& m) {
   const std::string& what = in.what();
   if (in.size() < kModelHeaderBytes)
     fail("{}: {} bytes, too short for a model file header ({} bytes)", what, in.size(), kModelHeaderBytes);
-  const auto* magic = in.take(4);
-  if (std::memcmp(magic, kModelMagic.data(), 4) != 0) fail("{}: not a model file (magic is not 'QACM')", what);
+  const auto* magic = in.take(kModelMagic.size());
+  if (std::memcmp(magic, kModelMagic.data(), kModelMagic.size()) != 0) fail("{}: not a model file (magic is not 'QACM')", what);
   const auto major = in.u16();
   const auto minor = in.u16();
   if (major != kModelVersionMajor)
@@ -262,8 +265,8 @@ QuantModel decode_model_structure(const std::uint8_t* head, std::size_t head_siz
       fail("{}: {} has a dimension above {}", what, at, kModelMaxChannels);
     if (w_bytes != l.weight_count())
       fail("{}: {} weights are {} bytes, expected {} for its shape", what, at, w_bytes, l.weight_count());
-    if (b_bytes != static_cast<std::uint32_t>(l.out_channels) * 4)
-      fail("{}: {} bias is {} bytes, expected {}", what, at, b_bytes, l.out_channels * 4);
+    if (b_bytes != static_cast<std::uint32_t>(l.out_channels) * kBiasBytes)
+      fail("{}: {} bias is {} bytes, expected {}", what, at, b_bytes, l.out_channels * kBiasBytes);
     for (auto [offset, bytes, name] : {std::tuple{w_off, w_bytes, "weights"}, std::tuple{b_off, b_bytes, "bias"}}) {
       const std::uint64_t begin = std::uint64_t{h.data_offset} + offset;
       if (begin + bytes > file_size)
@@ -283,7 +286,7 @@ QuantModel decode_model(const std::uint8_t* data, std::size_t size, const std::s
   for (auto& l : m.layers) {
     const auto* w = data + l.weight_file_offset;
     l.weights.assign(reinterpret_cast<const std::int8_t*>(w), reinterpret_cast<const std::int8_t*>(w) + l.weight_count());
-    ByteReader bias(data + l.bias_file_offset, static_cast<std::size_t>(l.out_channels) * 4, what);
+    ByteReader bias(data + l.bias_file_offset, static_cast<std::size_t>(l.out_channels) * kBiasBytes, what);
     l.bias.resize(static_cast<std::size_t>(l.out_channels));
     for (auto& b : l.bias) b = bias.i32();
   }

@@ -13,6 +13,7 @@ PostProcessor::PostProcessor(sc_core::sc_module_name name, const ArchConfig& con
 std::uint64_t PostProcessor::run(const PpuPass& p) {
   const std::size_t n = std::size_t{p.channels} * p.rows * p.width;
   const auto* psum = reinterpret_cast<const std::int32_t*>(output_.span(p.psum_offset, kInt32Bytes * n));
+  // A 2x2 max-pool keeps one value of four.
   const std::size_t results = p.pool ? n / 4 : n;
   std::uint8_t* out = output_.span(p.result_offset, results);
   if (p.pool) {

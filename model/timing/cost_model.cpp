@@ -12,6 +12,9 @@ std::uint64_t compute_cycles(const ArchConfig& c, const TileShape& t) {
   return ceil_div(t.p, r) * ceil_div(t.m, col) * (t.k + 2 * r + col - 2);
 }
 
+// Partial sums are int32.
+constexpr std::uint64_t kPsumBytes = sizeof(std::int32_t);
+
 SramTraffic compute_traffic(const ArchConfig& c, const TileShape& t) {
   const std::uint64_t r = static_cast<std::uint64_t>(c.pe_rows), col = static_cast<std::uint64_t>(c.pe_cols);
   SramTraffic s;
@@ -20,15 +23,15 @@ SramTraffic compute_traffic(const ArchConfig& c, const TileShape& t) {
     // sums read and written once per row block (the first pass starts from the bias).
     s.weight_reads = t.k * t.m;
     s.input_reads = t.k * t.p * ceil_div(t.m, col);
-    s.psum_reads = 4 * t.p * t.m * ceil_div(t.k, r);
-    s.psum_writes = 4 * t.p * t.m * ceil_div(t.k, r);
+    s.psum_reads = kPsumBytes * t.p * t.m * ceil_div(t.k, r);
+    s.psum_writes = kPsumBytes * t.p * t.m * ceil_div(t.k, r);
   } else {
     // Inputs re-read per column block, weights per row block; partial sums stay in
     // the PEs and are read (bias) and written once.
     s.input_reads = t.k * t.p * ceil_div(t.m, col);
     s.weight_reads = t.k * t.m * ceil_div(t.p, r);
-    s.psum_reads = 4 * t.p * t.m;
-    s.psum_writes = 4 * t.p * t.m;
+    s.psum_reads = kPsumBytes * t.p * t.m;
+    s.psum_writes = kPsumBytes * t.p * t.m;
   }
   return s;
 }
