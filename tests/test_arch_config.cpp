@@ -143,6 +143,15 @@ TEST(ArchConfig, UnknownKeyIsNamed) {
   EXPECT_TRUE(mentions(from_override, "unknown key 'dram_latency'")) << from_override;
 }
 
+TEST(ArchConfig, DuplicateKeyIsNamed) {
+  // The later value must not silently win, whether or not the two agree.
+  const std::string e = load_error("duplicate", "pe_rows: 8\npe_cols: 16\npe_rows: 4\n");
+  EXPECT_TRUE(mentions(e, "config: duplicate key 'pe_rows'")) << e;
+  EXPECT_TRUE(mentions(e, "arch_config_duplicate.yaml")) << e;
+  const std::string same = load_error("duplicate_same", "ppu_lanes: 8\nppu_lanes: 8\n");
+  EXPECT_TRUE(mentions(same, "config: duplicate key 'ppu_lanes'")) << same;
+}
+
 TEST(ArchConfig, NegativeValuesAreRejectedNamingTheKey) {
   // Unsigned keys refuse the sign itself.
   for (const char* key : {"input_buffer_bytes", "ppu_lanes", "dma_burst_bytes", "dram_latency_cycles", "dram_bytes"}) {

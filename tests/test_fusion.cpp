@@ -1,5 +1,9 @@
-// Conv+BN+ReLU fusion: the fused network equals the eval-mode network.
+// Conv+BN+ReLU fusion: the fused network equals the eval-mode network and keeps the
+// seed's ReLUs and pools, through to the exported model.
 #include <gtest/gtest.h>
+
+#include <cmath>
+#include <iterator>
 
 #include "tests/torch_helpers.h"
 
@@ -30,14 +34,61 @@ TEST(Fusion, FusedLogitsEqualEvalModeLogitsWithin1e4) {
   EXPECT_GT(unfused.abs().max().item<float>(), 1e-2f);  // the logits are not all ~0
 }
 
+// VGG-lite written out again from the seed (../shared/seed/SPEC.en.md, section 1),
+// not taken from vgglite::kLayers, which the fusion itself reads: a wrong flag there
+// would otherwise be compared with itself.
+struct ExpectedLayer {
+  const char* name;
+  bool conv;
+  int out_channels;
+  bool relu, pool;
+};
+constexpr ExpectedLayer kSeedLayers[] = {
+    {"conv1", true, 64, true, true},  // pools after conv1, conv2 and conv5
+    {"conv2", true, 192, true, true},
+    {"conv3", true, 384, true, false},
+    {"conv4", true, 256, true, false},
+    {"conv5", true, 256, true, true},
+    {"fc6", false, 256, true, false},
+    {"fc7", false, 128, true, false},
+    {"fc8", false, 10, false, false},  // the logits: no ReLU
+};
+
 TEST(Fusion, FusedLayersCarryReluAndPoolFlags) {
   VggLite model;
   const FusedVggLite fused(model);
-  ASSERT_EQ(fused.layers().size(), vgglite::kLayers.size());
+  ASSERT_EQ(fused.layers().size(), std::size(kSeedLayers));
   for (std::size_t i = 0; i < fused.layers().size(); ++i) {
-    EXPECT_EQ(fused.layers()[i].relu, vgglite::kLayers[i].relu);
-    EXPECT_EQ(fused.layers()[i].pool, vgglite::kLayers[i].pool);
-    EXPECT_TRUE(fused.layers()[i].bias.defined());
+    const FusedLayer& f = fused.layers()[i];
+    const ExpectedLayer& e = kSeedLayers[i];
+    SCOPED_TRACE(e.name);
+    EXPECT_EQ(f.name, e.name);
+    EXPECT_EQ(f.conv, e.conv);
+    EXPECT_EQ(f.weight.size(0), e.out_channels);
+    EXPECT_EQ(f.relu, e.relu);
+    EXPECT_EQ(f.pool, e.pool);
+    EXPECT_TRUE(f.bias.defined());
+  }
+
+  // The flags must also survive into the exported model file. The calibration's
+  // values do not matter to them: any valid power-of-two parameters will do.
+  CalibrationResult calibration;
+  calibration.input = {std::ldexp(1.0f, -5), -5, 128};
+  for (std::size_t i = 0; i < fused.layers().size(); ++i) {
+    calibration.weights.push_back({std::ldexp(1.0f, -7), -7, 0});
+    calibration.outputs.push_back({std::ldexp(1.0f, -4), -4, 128});
+  }
+  const auto bytes = encode_model(make_quant_model(fused, calibration));
+  const QuantModel exported = decode_model(bytes.data(), bytes.size(), "exported VGG-lite");
+  ASSERT_EQ(exported.layers.size(), std::size(kSeedLayers));
+  for (std::size_t i = 0; i < exported.layers.size(); ++i) {
+    const QuantLayer& l = exported.layers[i];
+    const ExpectedLayer& e = kSeedLayers[i];
+    SCOPED_TRACE(e.name);
+    EXPECT_EQ(l.name, e.name);
+    EXPECT_EQ(l.type, e.conv ? LayerType::kConv2d : LayerType::kDense);
+    EXPECT_EQ(l.relu(), e.relu);
+    EXPECT_EQ(l.pool(), e.pool);
   }
 }
 

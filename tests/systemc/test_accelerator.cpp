@@ -1,16 +1,20 @@
 // The accelerator through its register socket, as firmware sees it: reset values,
 // access rights and protocol errors, the interrupt, descriptor and tiling checks,
-// and a real convolution layer whose result in DRAM must equal the integer core's.
+// and a real convolution layer whose result in DRAM must equal a naive reference
+// written here, with its cycles counted by hand from docs/timing.md.
 // Its DMA reaches a DRAM through a bus; the test places data there by debug access.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
 #include <random>
 #include <vector>
 
 #include <fmt/format.h>
 
 #include "model/accelerator/accelerator.h"
-#include "model/func/int8_network.h"
+#include "model/io/model_file.h"
 #include "model/interconnect/router.h"
 #include "model/memory/dram.h"
 #include "tests/systemc/testbench.h"
@@ -93,7 +97,8 @@ void clear_interrupts() {
 }
 
 // A small real layer: 3 channels of 4x4 in, 4 out, 3x3 kernel, ReLU, 2x2 max-pool.
-// The reference is the integer core's run_layer on the same QuantLayer.
+// The reference is computed here with plain loops, not with model/func, whose
+// kernels the PE array and the PPU run: a bug there would otherwise be in both.
 struct ConvCase {
   static constexpr std::uint64_t kIn = 0x1000, kWeights = 0x2000, kBias = 0x3000, kOut = 0x4000;
   QuantLayer layer;
@@ -124,7 +129,47 @@ struct ConvCase {
     for (int i = 0; i < 3 * 4 * 4; ++i) input.push_back(static_cast<std::uint8_t>(u8(rng)));
   }
 
-  std::vector<std::uint8_t> reference() const { return func::run_layer(layer, input); }
+  // docs/quantization.md's semantics written out: acc = bias + sum (x - x_zp) * w over
+  // a 3x3 window whose padding is the real value 0; round(acc / 2^shift) with ties to
+  // even; + out_zp; clamp to out_zp (ReLU) .. 255; max over 2x2 windows.
+  std::vector<std::uint8_t> reference() const {
+    const int channels = layer.in_channels, side = layer.in_width, outs = layer.out_channels;
+    std::vector<std::uint8_t> act(static_cast<std::size_t>(outs * side * side));
+    for (int o = 0; o < outs; ++o)
+      for (int y = 0; y < side; ++y)
+        for (int x = 0; x < side; ++x) {
+          std::int64_t acc = layer.bias[static_cast<std::size_t>(o)];
+          for (int c = 0; c < channels; ++c)
+            for (int ky = 0; ky < 3; ++ky)
+              for (int kx = 0; kx < 3; ++kx) {
+                const int iy = y + ky - 1, ix = x + kx - 1;
+                if (iy < 0 || iy >= side || ix < 0 || ix >= side) continue;
+                const int in = input[static_cast<std::size_t>((c * side + iy) * side + ix)];
+                const int w = layer.weights[static_cast<std::size_t>(((o * channels + c) * 3 + ky) * 3 + kx)];
+                acc += (in - layer.input_zero_point) * w;
+              }
+          // QNNPACK rounds the accumulator to a float first; below 2^24 that is exact,
+          // and the double division by a power of two is exact too, so nearbyint's
+          // default mode (ties to even) gives the rounding.
+          EXPECT_LT(std::llabs(acc), 1LL << 24);
+          const double q = std::nearbyint(std::ldexp(static_cast<double>(acc), -layer.shift())) + layer.output_zero_point;
+          const double lo = layer.relu() ? layer.output_zero_point : 0;
+          act[static_cast<std::size_t>((o * side + y) * side + x)] = static_cast<std::uint8_t>(std::clamp(q, lo, 255.0));
+        }
+    if (!layer.pool()) return act;
+    const int half = side / 2;
+    std::vector<std::uint8_t> pooled;
+    for (int o = 0; o < outs; ++o)
+      for (int y = 0; y < half; ++y)
+        for (int x = 0; x < half; ++x) {
+          std::uint8_t m = 0;
+          for (int dy = 0; dy < 2; ++dy)
+            for (int dx = 0; dx < 2; ++dx)
+              m = std::max(m, act[static_cast<std::size_t>((o * side + 2 * y + dy) * side + 2 * x + dx)]);
+          pooled.push_back(m);
+        }
+    return pooled;
+  }
 
   LayerDescriptor descriptor(std::uint32_t tile_out, std::uint32_t tile_rows, std::uint32_t tile_in) const {
     LayerDescriptor d;
@@ -278,13 +323,41 @@ TEST(Accelerator, DebugAccessReadsWithoutSideEffects) {
   });
 }
 
-TEST(Accelerator, ConvLayerMatchesTheIntegerCore) {
+// The PE passes of a tiling on this bench's 4x8 weight-stationary array, by the
+// formula of docs/timing.md section 2: per step K = c_n * 9, P = y_n * 4, M = oc_n,
+// ceil(K/4) * ceil(M/8) * (4 + P + 4 + 8 - 2) cycles.
+std::uint64_t expected_compute_cycles(std::uint32_t tile_out, std::uint32_t tile_rows, std::uint32_t tile_in) {
+  std::uint64_t total = 0;
+  for (std::uint32_t oc = 0; oc < 4; oc += tile_out)
+    for (std::uint32_t y = 0; y < 4; y += tile_rows)
+      for (std::uint32_t c = 0; c < 3; c += tile_in) {
+        const std::uint64_t k = 9 * std::min(tile_in, 3 - c), p = 4 * std::min(tile_rows, 4 - y);
+        const std::uint64_t m = std::min(tile_out, 4 - oc);
+        total += (k + 3) / 4 * ((m + 7) / 8) * (4 + p + 4 + 8 - 2);
+      }
+  return total;
+}
+
+// One PPU pass per output tile (section 8): ceil(oc_n * y_n * 4 / 4 lanes) + 4.
+std::uint64_t expected_ppu_cycles(std::uint32_t tile_out, std::uint32_t tile_rows) {
+  std::uint64_t total = 0;
+  for (std::uint32_t oc = 0; oc < 4; oc += tile_out)
+    for (std::uint32_t y = 0; y < 4; y += tile_rows)
+      total += std::min(tile_out, 4 - oc) * std::min(tile_rows, 4 - y) + 4;
+  return total;
+}
+
+TEST(Accelerator, ConvLayerMatchesANaiveReference) {
   auto& b = bench();
   b.stimulus.run([&] {
     clear_interrupts();
     const ConvCase c;
     const auto expected = c.reference();
     ASSERT_EQ(expected.size(), 16u);
+    // Some 2x2 window lies wholly below the zero point (3), so the ReLU floor shows
+    // through the pool; and the results are not all alike.
+    EXPECT_GE(std::count(expected.begin(), expected.end(), std::uint8_t{3}), 1);
+    EXPECT_GT(*std::max_element(expected.begin(), expected.end()), 20);
     // Several tilings: two output-channel tiles x two row tiles x two input-channel
     // chunks (the last one partial), the whole layer in one step, and single channels.
     const std::uint32_t tilings[][3] = {{2, 2, 2}, {4, 4, 3}, {1, 2, 1}, {3, 4, 2}};
@@ -307,11 +380,46 @@ TEST(Accelerator, ConvLayerMatchesTheIntegerCore) {
       EXPECT_TRUE(s.ok);
       EXPECT_EQ(s.index, 7u);
       EXPECT_EQ(b.accelerator.layer.read(), 7u);
-      EXPECT_GT(s.cycles, 0u);
       EXPECT_EQ(reg(kCycles), s.cycles);
       EXPECT_EQ(s.macs, 4u * 3 * 9 * 16);
       EXPECT_EQ(s.tiles, ((4 + tile_out - 1) / tile_out) * ((4 + tile_rows - 1) / tile_rows));
+      EXPECT_EQ(s.passes, s.tiles * ((3 + tile_in - 1) / tile_in));
       EXPECT_EQ(s.dram_written, 16u);
+      EXPECT_EQ(s.compute_cycles, expected_compute_cycles(tile_out, tile_rows, tile_in));
+      EXPECT_EQ(s.ppu_cycles, expected_ppu_cycles(tile_out, tile_rows));
+      // Every cycle of the controller is compute, post-processing or a stall.
+      EXPECT_EQ(s.cycles, s.compute_cycles + s.ppu_cycles + s.stall_cycles);
+      if (tile_out == 4 && tile_rows == 4 && tile_in == 3) {
+        // The whole layer in one step, counted by hand (docs/timing.md; 64-byte bursts,
+        // 16-byte bus, 16 bytes per DRAM cycle, latency 20, setup 4: a burst of b bytes
+        // costs 24 + ceil(b / 16)). Loads, one after the other on the DMA queue:
+        //   input   3 rows of 16 bytes (SRAM rows 24 apart, with the halo: not merged)
+        //           3 x (24 + 1) = 75
+        //   weights 4 x 27 bytes, contiguous on both sides: one 108-byte row, bursts
+        //           64 + 44: (24 + 4) + (24 + 3) = 55
+        //   bias    16 bytes: 25                                   -> load 155
+        // PE pass: K = 27, P = 16, M = 4: ceil(27/4) * ceil(4/8) * (4 + 16 + 4 + 8 - 2)
+        //          = 7 * 1 * 30 = 210
+        // PPU: 64 accumulators on 4 lanes: 16 + 4 = 20
+        // Store: 4 channels x 2 x 2 pooled bytes, contiguous: 16 bytes, 25.
+        // Nothing overlaps: stall = load 155 + final drain 25 = 180 = the DMA's busy time.
+        EXPECT_EQ(s.compute_cycles, 210u);
+        EXPECT_EQ(s.ppu_cycles, 20u);
+        EXPECT_EQ(s.stall_cycles, 180u);
+        EXPECT_EQ(s.dma_cycles, 180u);
+        EXPECT_EQ(s.cycles, 410u);
+        EXPECT_EQ(s.dram_read, 48u + 108 + 16);
+        // Buffer traffic (section 3): input 48 loaded + 3 x 2 halo rows x 4 filled, read
+        // K * P * ceil(M/C) = 432; weights 108 + 16 bias written and read; partial sums
+        // 4 * P * M * ceil(K/R) = 1792 written and (less the first chunk's 256) read,
+        // then the PPU reads 256 and writes 16, which the store reads.
+        EXPECT_EQ(s.input_buffer_writes, 72u);
+        EXPECT_EQ(s.input_buffer_reads, 432u);
+        EXPECT_EQ(s.weight_buffer_writes, 124u);
+        EXPECT_EQ(s.weight_buffer_reads, 124u);
+        EXPECT_EQ(s.output_buffer_writes, 1792u + 16);
+        EXPECT_EQ(s.output_buffer_reads, 1536u + 256 + 16);
+      }
       set_reg(kIrqStatus, kIrqDone);
     }
   });

@@ -102,25 +102,28 @@ TEST(PostProcessor, ReluClampsAtTheZeroPoint) {
 TEST(PostProcessor, MaxPools2x2AfterTheActivation) {
   auto& b = bench();
   b.stimulus.run([&] {
-    // Two channels of 4x4. Shift 0 and zero point 0 make requantisation the identity
-    // for 0..255, so the pooled values are read straight off the inputs. The second
-    // channel is negative in its top-left window: ReLU lifts it to the zero point.
+    // Two channels of 4x4. Shift 0 and zero point 7 make requantisation x + 7,
+    // floored at 7 by ReLU, so the pooled values are read straight off the inputs.
+    // The zero point is not 0 so that the ReLU floor differs from the saturation at 0:
+    // the second channel's top windows are wholly negative, and without the floor
+    // they would pool to 6 (-1 + 7) and 0 (-8 + 7 saturated) instead of 7.
     const std::vector<std::int32_t> psums = {
-        1,   2,   3,   4,    //
-        5,   6,   7,   8,    //
-        9,   100, 11,  12,   //
-        13,  14,  15,  200,  //
-        -1,  -2,  50,  49,   //
-        -3,  -4,  48,  47,   //
-        300, 0,   0,   0,    //
-        0,   0,   0,   7};
+        1,   2,   3,    4,    //
+        5,   6,   7,    8,    //
+        9,   100, 11,   12,   //
+        13,  14,  15,   200,  //
+        -1,  -2,  -100, -50,  //
+        -3,  -4,  -20,  -8,   //
+        300, 0,   -9,   0,    //
+        0,   0,   0,    5};
     PpuPass p;
     p.channels = 2;
     p.rows = 4;
     p.width = 4;
+    p.zero_point = 7;
     p.relu = true;
     p.pool = true;
-    const std::vector<std::uint8_t> expected = {6, 8, 100, 200, 0, 50, 255, 7};
+    const std::vector<std::uint8_t> expected = {13, 15, 107, 207, 7, 7, 255, 12};
     const auto t0 = sc_core::sc_time_stamp();
     const std::uint64_t busy = b.ppu.busy_cycles();
     EXPECT_EQ(post_process(psums, p), expected);
