@@ -28,8 +28,18 @@ json::json_pointer pointer(std::string_view key) { return json::json_pointer("/"
 
 // The figures of a point besides the statistics table: the image's, and the two
 // floors the cycles can approach (sim_sweep point writes them).
-constexpr const char* kImageKeys[] = {"cycles", "latency_us", "area_mm2"};
-constexpr const char* kBoundKeys[] = {"compute_bound_cycles", "dram_bound_cycles"};
+struct Figure {
+  const char* key;
+  int decimals;  // for real values
+};
+constexpr Figure kImageKeys[] = {{"cycles", 0}, {"latency_us", 3}, {"area_mm2", 5}};
+constexpr Figure kBoundKeys[] = {{"compute_bound_cycles", 1}, {"dram_bound_cycles", 1}};
+
+// A JSON number as the CSV shows it: integers as they are, reals to `decimals` places.
+std::string csv_number(const json& v, int decimals) {
+  if (v.is_number_float()) return stats::format_value(v.get<double>(), decimals);
+  return stats::format_value(v.get<std::uint64_t>(), decimals);
+}
 
 }  // namespace
 
@@ -79,10 +89,10 @@ std::string csv_table(const Sweep& s, const std::vector<Row>& rows) {
   std::string text = "index,point,status,message";
   for (const auto& k : config_keys) text += ",config_" + k;
   text += ",pe_count";
-  for (const char* k : kImageKeys) text += fmt::format(",{}", k);
+  for (const auto& f : kImageKeys) text += fmt::format(",{}", f.key);
   for (const auto& c : stats::columns())
     if (c.where & stats::kTotal) text += "," + stats::csv_name(c.total_key.empty() ? c.key : c.total_key);
-  for (const char* k : kBoundKeys) text += fmt::format(",{}", k);
+  for (const auto& f : kBoundKeys) text += fmt::format(",{}", f.key);
   for (const auto& name : layer_names) text += ",cycles_" + name;
   text += "\n";
   const std::size_t figure_count =
@@ -97,14 +107,14 @@ std::string csv_table(const Sweep& s, const std::vector<Row>& rows) {
     }
     const json& st = r.point["stats"];
     const json& total = st["total"];
-    const auto value = [](const json& v) { return v.is_number_float() ? fmt::format("{}", v.get<double>()) : v.dump(); };
     for (const auto& k : config_keys) text += "," + csv_field(st["config"].value(k, ""));
     text += fmt::format(",{}", r.pes);
-    for (const char* k : kImageKeys) text += "," + value(total.at(k));
+    for (const auto& f : kImageKeys) text += "," + csv_number(total.at(f.key), f.decimals);
     for (const auto& c : stats::columns())
-      if (c.where & stats::kTotal) text += "," + value(total.at(pointer(c.total_key.empty() ? c.key : c.total_key)));
-    for (const char* k : kBoundKeys) text += "," + value(r.point.at(k));
-    for (const auto& l : st["layers"]) text += "," + value(l.at("cycles"));
+      if (c.where & stats::kTotal)
+        text += "," + csv_number(total.at(pointer(c.total_key.empty() ? c.key : c.total_key)), c.decimals);
+    for (const auto& f : kBoundKeys) text += "," + csv_number(r.point.at(f.key), f.decimals);
+    for (const auto& l : st["layers"]) text += "," + csv_number(l.at("cycles"), 0);
     text += "\n";
   }
   return text;
