@@ -31,6 +31,7 @@ printf 'pe_rows: [1, 2]\n' > types.yaml
 printf 'pe_rows: 300\n' > impossible.yaml
 printf 'pe_rowz: 3\n' > unknown.yaml
 printf 'pe_rows: 8\n  bad: [\n' > syntax.yaml
+printf 'pe_rows: 8\npe_rows: 16\n' > duplicate.yaml
 head -c 100 /dev/zero | tr '\0' 'x' > noise.png
 head -c 3072 /dev/zero > grey.raw
 mkdir -p nodata
@@ -65,23 +66,27 @@ row sim_top "config file: not YAML" $S --config syntax.yaml
 row sim_top "config file: unknown key" $S --config unknown.yaml
 row sim_top "config file: wrong type (a list)" $S --config types.yaml
 row sim_top "config file: impossible value" $S --config impossible.yaml
+row sim_top "config file: duplicate key" $S --config duplicate.yaml
 row sim_top "--set: unknown key" $S --set pe_count=4
 row sim_top "--set: not a number" $S --set pe_rows=eight
 row sim_top "--set: negative size" $S --set input_buffer_bytes=-4
 row sim_top "--set: buffer below the smallest tile" $S --set output_buffer_bytes=64
 row sim_top "--pe: malformed" $S --pe 16
 row sim_top "unknown option" $S --frobnicate
+row sim_top "--log-level: unknown level" $S --log-level loud
 row sim_top "--stats-json: unwritable path" $S --stats-json /nonexistent/s.json
 row sim_top "--trace-file: unwritable path" $S --trace vcd --trace-file /nonexistent/t.vcd
 row sim_top "--check: image without a reference" $S --image grey.raw --check
 row sim_top "--inject-fault: malformed" $S --inject-fault hang
 row sim_regress "--data: folder without CIFAR-10" $R --data nodata -n 5
 row sim_regress "--count 0" $R -n 0
+row sim_regress "-j negative" $R -n 5 -j -1
 row sim_regress "--first beyond the test set" $R --first 9999 -n 5
 row sim_regress "--model: wrong magic" $R --model magic.qacm -n 5
 row sim_sweep "--grid: unknown key" $W plan --out sweep --grid pe_count=4,8
 row sim_sweep "--grid: impossible point" $W plan --out sweep --grid pe=4x4,512x512
 row sim_sweep "--grid: empty value" $W plan --out sweep --grid pe=4x4,,8x8
+row sim_sweep "--grid: DRAM too small for model and heap" $W plan --out sweep --grid dram_bytes=1048576
 row sim_sweep "--out: cannot be created" $W plan --out /proc/sweep --grid pe=4x4
 row sim_sweep "--model: truncated" $W plan --out sweep --model truncated.qacm
 row sim_sweep "merge: folder without a plan" $W merge nodata
