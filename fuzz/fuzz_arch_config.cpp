@@ -3,8 +3,8 @@
 #include <cstdint>
 #include <string>
 
-#include "model/config/arch_config.h"
 #include "base/error.h"
+#include "model/config/arch_config.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   try {

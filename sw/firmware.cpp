@@ -4,11 +4,11 @@
 
 #include <fmt/format.h>
 
+#include "base/error.h"
+#include "contract/memory_map.h"
 #include "contract/registers.h"
 #include "model/func/int8_network.h"
-#include "base/error.h"
 #include "model/io/model_file.h"
-#include "contract/memory_map.h"
 
 namespace qacc::sw {
 namespace {

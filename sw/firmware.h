@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
+#include "contract/hal.h"
 #include "contract/layer_descriptor.h"
 #include "model/io/model_file.h"
-#include "contract/hal.h"
 #include "sw/dram_heap.h"
 #include "sw/tiling.h"
 

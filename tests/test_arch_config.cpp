@@ -7,8 +7,8 @@
 #include <map>
 #include <string>
 
-#include "model/config/arch_config.h"
 #include "base/error.h"
+#include "model/config/arch_config.h"
 #include "tests/scratch.h"
 
 namespace qacc {

@@ -3,8 +3,8 @@
 
 #include <fstream>
 
-#include "model/io/cifar.h"
 #include "base/error.h"
+#include "model/io/cifar.h"
 #include "tests/scratch.h"
 
 namespace qacc {

@@ -3,10 +3,10 @@
 // model, so activations and weights look like a trained network's.
 #include <filesystem>
 
+#include "tests/scratch.h"
 #include "train/data.h"
 #include "train/quantize.h"
 #include "train/trainer.h"
-#include "tests/scratch.h"
 
 namespace qacc::testing_support {
 

@@ -1,15 +1,13 @@
 #include "tools/report.h"
 
 #include <algorithm>
-#include <cmath>
-#include <fstream>
 
 #include <fmt/format.h>
 
-#include "model/func/int8_network.h"
 #include "base/binary.h"
-#include "model/io/cifar.h"
 #include "base/error.h"
+#include "model/func/int8_network.h"
+#include "model/io/cifar.h"
 
 namespace qacc {
 namespace {
@@ -68,7 +66,8 @@ void print_report(const SimulationInput& in, std::size_t image, const ImageResul
     add_row(layer_name(in, i, l, true), stats::layer_row(in.config, l),
             fmt::format("{}/{}/{}", l.tile_out_channels, l.tile_rows, l.tile_in_channels));
   }
-  add_row("total", stats::total_row(in.config, r.layers), "");
+  const stats::Row t = stats::total_row(in.config, r.layers);
+  add_row("total", t, "");
   std::vector<std::size_t> width(cells.front().size(), 0);
   for (const auto& row : cells)
     for (std::size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], row[c].size());
@@ -78,7 +77,6 @@ void print_report(const SimulationInput& in, std::size_t image, const ImageResul
     fmt::print("{}\n", line);
   }
 
-  const stats::Row t = stats::total_row(in.config, r.layers);
   const ImageFigures f = image_figures(in, r);
   fmt::print("\nlatency: {} cycles = {:.2f} us at {} MHz (accelerator busy {} cycles; host firmware the rest)\n",
              f.cycles, f.latency_us, in.config.clock_mhz, t.stats.cycles);

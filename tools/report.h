@@ -7,8 +7,8 @@
 #include <nlohmann/json.hpp>
 
 #include "model/io/reference_file.h"
-#include "tools/stats_table.h"
 #include "tools/simulation.h"
+#include "tools/stats_table.h"
 
 namespace qacc {
 

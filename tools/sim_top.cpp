@@ -7,9 +7,9 @@
 #include <fmt/format.h>
 
 #include "base/binary.h"
+#include "base/cli.h"
 #include "base/error.h"
 #include "model/io/image.h"
-#include "base/cli.h"
 #include "tools/report.h"
 #include "tools/simulation.h"
 #include "tools/systemc_main.h"

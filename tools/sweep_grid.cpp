@@ -6,8 +6,8 @@
 
 #include <fmt/format.h>
 
-#include "model/config/arch_config.h"
 #include "base/error.h"
+#include "model/config/arch_config.h"
 
 namespace qacc::sweep {
 

@@ -6,8 +6,8 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
-#include "base/error.h"
 #include "base/cli.h"
+#include "base/error.h"
 #include "train/tools.h"
 #include "train/trainer.h"
 

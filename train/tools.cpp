@@ -5,9 +5,9 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "model/func/int8_network.h"
 #include "base/binary.h"
 #include "base/error.h"
+#include "model/func/int8_network.h"
 #include "model/io/image.h"
 #include "model/io/reference_file.h"
 #include "train/quantize.h"

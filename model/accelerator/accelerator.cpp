@@ -214,10 +214,10 @@ LayerPlan Accelerator::plan(const LayerDescriptor& d) const {
   if (!descriptor_problem(d).empty()) throw Fault{regs::ErrorCode::kBadDescriptor, 0};
   // Rejected before any transfer; ERROR_ADDR holds the bytes the first buffer that
   // overflows would need.
-  if (const auto overflow = first_overflow(buffer_needs(d), {input_buffer.size(), weight_buffer.size(), output_buffer.size()}))
+  const BufferSizes sizes{input_buffer.size(), weight_buffer.size(), output_buffer.size()};
+  if (const auto overflow = first_overflow(buffer_needs(d), sizes))
     throw Fault{regs::ErrorCode::kBufferOverflow, overflow->needed};
-
-  return plan_layer(d, {input_buffer.size(), weight_buffer.size(), output_buffer.size()});
+  return plan_layer(d, sizes);
 }
 
 void Accelerator::run_layer(const LayerDescriptor& d) {

@@ -10,8 +10,8 @@
 #include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
 
-#include "model/config/arch_config.h"
 #include "contract/hal.h"
+#include "model/config/arch_config.h"
 
 namespace qacc {
 

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
-#include "model/func/int8_ops.h"
 #include "base/error.h"
+#include "model/func/int8_ops.h"
 
 namespace qacc::func {
 

@@ -8,8 +8,8 @@
 #include <stb_image_resize.h>
 
 #include "base/binary.h"
-#include "model/io/cifar.h"
 #include "base/error.h"
+#include "model/io/cifar.h"
 
 namespace qacc {
 namespace {

@@ -14,8 +14,8 @@
 #include <fmt/format.h>
 
 #include "model/accelerator/accelerator.h"
-#include "model/io/model_file.h"
 #include "model/interconnect/router.h"
+#include "model/io/model_file.h"
 #include "model/memory/dram.h"
 #include "tests/systemc/testbench.h"
 

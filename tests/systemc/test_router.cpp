@@ -10,8 +10,8 @@
 
 #include <tlm_utils/simple_target_socket.h>
 
-#include "model/interconnect/router.h"
 #include "base/error.h"
+#include "model/interconnect/router.h"
 #include "model/memory/dram.h"
 #include "tests/systemc/testbench.h"
 
