@@ -9,11 +9,13 @@
 #include <cmath>
 #include <cstdlib>
 #include <random>
+#include <tuple>
 #include <vector>
 
 #include <fmt/format.h>
 
 #include "model/accelerator/accelerator.h"
+#include "model/accelerator/layer_plan.h"
 #include "model/interconnect/router.h"
 #include "model/io/model_file.h"
 #include "model/memory/dram.h"
@@ -215,6 +217,41 @@ struct ConvCase {
 
 // Reset values hold only before any layer has run: GoogleTest runs the cases of a
 // file in the order they are written, and this one comes first.
+// The controller's walk, without simulation: a 3x3 conv with 5 output channels, 3
+// input channels on a 6x6 map, tiles of 2 channels x 4 rows x 2 input channels.
+TEST(LayerPlan, StepsInLoopOrderWithPartialTilesAndHaloRows) {
+  LayerDescriptor d;
+  d.type = 1;
+  d.kernel = 3;
+  d.in_channels = 3;
+  d.in_height = d.in_width = 6;
+  d.out_channels = 5;
+  d.tile_out_channels = 2;
+  d.tile_rows = 4;
+  d.tile_in_channels = 2;
+  const LayerPlan p = plan_layer(d, {1024, 1024, 4096});
+  // ceil(5/2) channel tiles x ceil(6/4) row tiles x ceil(3/2) chunks.
+  ASSERT_EQ(p.steps.size(), 3u * 2 * 2);
+  EXPECT_EQ(p.input_half, 512u);
+  EXPECT_EQ(p.bias_at, 2u * 2 * 9);                // weights of one chunk, then the bias
+  EXPECT_EQ(p.result_at, 4u * 2 * 4 * 6);          // int32 partial sums of one tile
+  EXPECT_EQ(p.result_tile, 2u * 4 * 6);            // uint8 results, no pooling
+  const LayerStep& first = p.steps[0];
+  EXPECT_EQ(std::make_tuple(first.oc, first.y, first.c, first.c_n), std::make_tuple(0u, 0u, 0u, 2u));
+  EXPECT_TRUE(first.first);
+  EXPECT_FALSE(first.last);
+  // Rows -1..4 of the image: one halo row above, five real rows.
+  EXPECT_EQ(std::make_tuple(first.rows_in, first.top, first.first_row, first.valid), std::make_tuple(6u, 1u, 0u, 5u));
+  const LayerStep& second = p.steps[1];
+  EXPECT_EQ(std::make_tuple(second.c, second.c_n, second.first, second.last), std::make_tuple(2u, 1u, false, true));
+  // The second row tile holds rows 4..5: image rows 3..5 and one halo row below.
+  const LayerStep& lower = p.steps[2];
+  EXPECT_EQ(std::make_tuple(lower.y, lower.y_n, lower.rows_in, lower.top, lower.first_row, lower.valid),
+            std::make_tuple(4u, 2u, 4u, 0u, 3u, 3u));
+  // The last channel tile holds one channel.
+  EXPECT_EQ(std::make_tuple(p.steps.back().oc, p.steps.back().oc_n), std::make_tuple(4u, 1u));
+}
+
 TEST(Accelerator, ResetValues) {
   auto& b = bench();
   b.stimulus.run([&] {
