@@ -104,7 +104,7 @@ SimTiming time_simulation(const std::vector<std::string>& overrides, int images)
   task.body = [&](int fd) {
     qacc::SimulationInput in = qacc::prepare_input(qacc::load_design({}, overrides), qacc::default_model_path());
     const qacc::Image image = qacc::load_image(qacc::default_image_path());
-    in.images.assign(static_cast<std::size_t>(images), {image.pixels, image.label});
+    in.images.assign(static_cast<std::size_t>(images), {image.pixels, image.label, qacc::default_image_path().string()});
     in.keep_results = false;
     std::vector<double> stamps;
     std::uint64_t cycles = 0;

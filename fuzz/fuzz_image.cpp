@@ -4,7 +4,14 @@
 #include <vector>
 
 #include "base/error.h"
+#include "base/log.h"
 #include "model/io/image.h"
+
+// Resize warnings on every input would only slow the fuzzer down.
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  qacc::log::set_level(qacc::log::Level::kError);
+  return 0;
+}
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   try {

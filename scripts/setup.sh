@@ -12,7 +12,7 @@ packages=(
   libsystemc-dev
   libtorch-dev libopenblas0-openmp
   libfmt-dev libgtest-dev libbenchmark-dev libcli11-dev nlohmann-json3-dev libyaml-cpp-dev libstb-dev
-  libjemalloc-dev gnuplot-nox parallel
+  libjemalloc-dev libssl-dev gnuplot-nox parallel
 )
 
 missing=()

@@ -1,11 +1,13 @@
 #include "tools/report.h"
 
 #include <algorithm>
+#include <charconv>
 
 #include <fmt/format.h>
 
 #include "base/binary.h"
 #include "base/error.h"
+#include "base/hash.h"
 #include "model/func/int8_network.h"
 #include "model/io/cifar.h"
 
@@ -21,6 +23,36 @@ std::string layer_name(const SimulationInput& in, std::size_t i, const LayerStat
   return placeholder ? fmt::format("#{}", l.index) : "";
 }
 
+// A config value as JSON: a number where the key holds one (every value but the
+// dataflow's name), so readers need not parse strings.
+nlohmann::json config_value(const std::string& text) {
+  std::int64_t i = 0;
+  const char* end = text.data() + text.size();
+  if (auto [ptr, ec] = std::from_chars(text.data(), end, i); ec == std::errc() && ptr == end) return i;
+  double d = 0;
+  if (auto [ptr, ec] = std::from_chars(text.data(), end, d); ec == std::errc() && ptr == end) return d;
+  return text;
+}
+
+// What a layer is, from the model: enough to tell a row of a merged CSV apart.
+struct Shape {
+  std::string type;
+  std::uint64_t in_channels = 0, in_height = 0, in_width = 0, out_channels = 0, kernel = 0;
+  bool relu = false, pool = false;
+};
+Shape layer_shape(const SimulationInput& in, std::size_t i) {
+  if (i >= in.model.layers.size()) return {};
+  const QuantLayer& l = in.model.layers[i];
+  return {l.type == LayerType::kDense ? "dense" : "conv2d",
+          static_cast<std::uint64_t>(l.in_channels),
+          static_cast<std::uint64_t>(l.in_height),
+          static_cast<std::uint64_t>(l.in_width),
+          static_cast<std::uint64_t>(l.out_channels),
+          static_cast<std::uint64_t>(l.kernel),
+          l.relu(),
+          l.pool()};
+}
+
 // A ratio in sim_top's table reads as a percentage.
 std::string terminal_value(const stats::Column& c, const stats::Value& v) {
   if (c.unit == "ratio") return fmt::format("{:.1f}%", 100 * std::get<double>(v));
@@ -28,6 +60,16 @@ std::string terminal_value(const stats::Column& c, const stats::Value& v) {
 }
 
 }  // namespace
+
+std::string design_config_text(const ArchConfig& config) {
+  std::string text;
+  for (const auto& [key, value] : describe(config)) text += key + "=" + value + "\n";
+  return text;
+}
+
+std::string design_tag(const ArchConfig& config) {
+  return sha256_hex(design_config_text(config)).substr(0, kDesignTagDigits);
+}
 
 ImageFigures image_figures(const SimulationInput& in, const ImageResult& r) {
   return {r.cycles, static_cast<double>(r.cycles) * in.config.cycle_ns() / 1000.0, timing::area_mm2(in.config)};
@@ -87,12 +129,22 @@ void print_report(const SimulationInput& in, std::size_t image, const ImageResul
 
 nlohmann::json stats_json(const SimulationInput& in, std::size_t image, const ImageResult& r) {
   nlohmann::json config = nlohmann::json::object();
-  for (const auto& [key, value] : describe(in.config)) config[key] = value;
+  for (const auto& [key, value] : describe(in.config)) config[key] = config_value(value);
   nlohmann::json layers = nlohmann::json::array();
   for (std::size_t i = 0; i < r.layers.size(); ++i) {
     const auto& l = r.layers[i];
     const stats::Row row = stats::layer_row(in.config, l);
+    const Shape shape = layer_shape(in, i);
     nlohmann::json layer = {{"name", layer_name(in, i, l, false)},
+                            {"shape",
+                             {{"type", shape.type},
+                              {"in_channels", shape.in_channels},
+                              {"in_height", shape.in_height},
+                              {"in_width", shape.in_width},
+                              {"out_channels", shape.out_channels},
+                              {"kernel", shape.kernel},
+                              {"relu", shape.relu},
+                              {"pool", shape.pool}}},
                             {"tile", {l.tile_out_channels, l.tile_rows, l.tile_in_channels}}};
     for (const auto& c : stats::columns())
       if (c.where & stats::kLayerJson) stats::set_json(layer, c.key, c.get(row));
@@ -103,8 +155,16 @@ nlohmann::json stats_json(const SimulationInput& in, std::size_t image, const Im
   nlohmann::json total = {{"cycles", f.cycles}, {"latency_us", f.latency_us}, {"area_mm2", f.area_mm2}};
   for (const auto& c : stats::columns())
     if (c.where & stats::kTotal) stats::set_json(total, c.total_key.empty() ? c.key : c.total_key, c.get(t));
-  const auto& label = in.images.at(image).label;
+  const SimImage& source = in.images.at(image);
+  const auto& label = source.label;
+  const nlohmann::json manifest = {{"model", in.model_path.string()},
+                                   {"model_sha256", sha256_hex(in.model_file.data(), in.model_file.size())},
+                                   {"image", source.source},
+                                   {"image_sha256", sha256_hex(source.pixels.data(), source.pixels.size())},
+                                   {"design", design_tag(in.config)},
+                                   {"config_sha256", sha256_hex(design_config_text(in.config))}};
   return {{"model", in.model_path.string()},
+          {"manifest", manifest},
           {"label", label ? nlohmann::json(*label) : nlohmann::json(nullptr)},
           {"predicted", r.inference.predicted},
           {"predicted_class", class_name(r.inference.predicted)},
@@ -121,13 +181,19 @@ void write_stats_json(const std::filesystem::path& path, const SimulationInput& 
 }
 
 void write_stats_csv(const std::filesystem::path& path, const SimulationInput& in, std::size_t /*image*/, const ImageResult& r) {
-  std::string text = "layer";
+  // The design and the layer's shape and tiling first: merged files stay readable.
+  std::string text = "design,layer,type,in_channels,in_height,in_width,out_channels,kernel,tile_out_channels,tile_rows,"
+                     "tile_in_channels";
   for (const auto& c : stats::columns())
     if (c.where & stats::kLayerCsv) text += "," + stats::csv_name(c.key);
   text += "\n";
   for (std::size_t i = 0; i < r.layers.size(); ++i) {
     const stats::Row row = stats::layer_row(in.config, r.layers[i]);
-    text += layer_name(in, i, r.layers[i], false);
+    const LayerStats& l = r.layers[i];
+    const Shape shape = layer_shape(in, i);
+    text += fmt::format("{},{},{},{},{},{},{},{},{},{},{}", design_tag(in.config), layer_name(in, i, l, false), shape.type,
+                        shape.in_channels, shape.in_height, shape.in_width, shape.out_channels, shape.kernel,
+                        l.tile_out_channels, l.tile_rows, l.tile_in_channels);
     for (const auto& c : stats::columns())
       if (c.where & stats::kLayerCsv) text += "," + stats::format_value(c.get(row), c.decimals);
     text += "\n";

@@ -21,6 +21,13 @@ struct ImageFigures {
 };
 ImageFigures image_figures(const SimulationInput& in, const ImageResult& r);
 
+// A design's short name: the first hex digits of the SHA-256 of its full
+// configuration (describe(), one key=value per line). Two results with the same tag
+// ran the same design; the manifest also carries the whole hash.
+inline constexpr std::size_t kDesignTagDigits = 12;
+std::string design_config_text(const ArchConfig& config);
+std::string design_tag(const ArchConfig& config);
+
 void print_report(const SimulationInput& in, std::size_t image, const ImageResult& r);
 nlohmann::json stats_json(const SimulationInput& in, std::size_t image, const ImageResult& r);
 void write_stats_json(const std::filesystem::path& path, const SimulationInput& in, std::size_t image, const ImageResult& r);

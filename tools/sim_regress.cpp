@@ -130,7 +130,8 @@ int run(const Options& o) {
     in.keep_results = false;
     for (std::size_t i = begin; i < end; ++i) {
       const std::size_t idx = static_cast<std::size_t>(o.first) + i;
-      in.images.push_back({{test.image(idx), test.image(idx) + qacc::kCifarImageBytes}, test.labels[idx]});
+      in.images.push_back({{test.image(idx), test.image(idx) + qacc::kCifarImageBytes}, test.labels[idx],
+                           fmt::format("CIFAR-10 test image {}", idx)});
     }
     try {
       qacc::simulate(in, [&](std::size_t i, const qacc::ImageResult& r) {

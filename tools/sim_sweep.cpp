@@ -51,7 +51,7 @@ int run_point(const fs::path& dir, std::size_t index) {
   try {
     qacc::SimulationInput in = qacc::prepare_input(qacc::load_design(s.config_file, point_overrides(s, index)), s.model);
     const qacc::Image image = qacc::load_image(s.image);
-    in.images.push_back({image.pixels, image.label});
+    in.images.push_back({image.pixels, image.label, s.image.string()});
     const qacc::ReferenceSet golden = qacc::load_references(s.reference);
     const qacc::CheckedRun run = qacc::run_and_check(in, &golden);
     out["wall_seconds"] = run.sim.wall_seconds;

@@ -42,7 +42,7 @@ qacc::ArchConfig make_config(const Options& o) {
 int run(const Options& o) {
   qacc::SimulationInput in = qacc::prepare_input(make_config(o), o.model);
   const qacc::Image image = qacc::load_image(o.image);
-  in.images.push_back({image.pixels, image.label});
+  in.images.push_back({image.pixels, image.label, o.image.string()});
   if (!o.fault.empty()) in.fault = qacc::parse_fault(o.fault);
   if (o.trace == "vcd") {
     auto stem = o.trace_file;
@@ -51,7 +51,7 @@ int run(const Options& o) {
   }
 
   fmt::print("sim_top: {} on {}\n", o.image.string(), o.model.string());
-  fmt::print("design:");
+  fmt::print("design {}:", qacc::design_tag(in.config));
   for (const auto& [key, value] : qacc::describe(in.config)) fmt::print(" {}={}", key, value);
   fmt::print("\n");
 

@@ -24,6 +24,7 @@ std::filesystem::path default_reference_path();
 struct SimImage {
   std::vector<std::uint8_t> pixels;  // CHW
   std::optional<int> label;
+  std::string source;  // where it came from (a path, "CIFAR-10 test #N"), for manifests
 };
 
 // Test hooks that break a block on purpose (sim_top --inject-fault): an uncorrectable

@@ -60,7 +60,7 @@ Row read_point(const fs::path& dir, std::size_t index) {
       const json& st = row.point.at("stats");
       const json& total = st.at("total");
       const json& config = st.at("config");
-      row.pes = std::stod(config.at("pe_rows").get<std::string>()) * std::stod(config.at("pe_cols").get<std::string>());
+      row.pes = config.at("pe_rows").get<double>() * config.at("pe_cols").get<double>();
       row.cycles = total.at("cycles").get<double>();
       row.utilization = total.at("pe_utilization").get<double>();
       row.area = total.at("area_mm2").get<double>();
@@ -86,7 +86,7 @@ std::string csv_table(const Sweep& s, const std::vector<Row>& rows) {
   }
   // Config keys keep their names; a figure whose name is also a config key
   // (dram_bytes, say) would be ambiguous, so every figure is prefixed.
-  std::string text = "index,point,status,message";
+  std::string text = "index,point,status,message,design";
   for (const auto& k : config_keys) text += ",config_" + k;
   text += ",pe_count";
   for (const auto& f : kImageKeys) text += fmt::format(",{}", f.key);
@@ -100,14 +100,18 @@ std::string csv_table(const Sweep& s, const std::vector<Row>& rows) {
       static_cast<std::size_t>(std::count_if(stats::columns().begin(), stats::columns().end(),
                                              [](const stats::Column& c) { return (c.where & stats::kTotal) != 0; }));
   for (const auto& r : rows) {
-    text += fmt::format("{},{},{},{}", r.index, csv_field(label(s.points[r.index])), r.status, csv_field(r.message));
+    text += fmt::format("{},{},{},{},", r.index, csv_field(label(s.points[r.index])), r.status, csv_field(r.message));
     if (!r.point.contains("stats")) {
       text += std::string(config_keys.size() + figure_count, ',') + "\n";
       continue;
     }
     const json& st = r.point["stats"];
     const json& total = st["total"];
-    for (const auto& k : config_keys) text += "," + csv_field(st["config"].value(k, ""));
+    text += st["manifest"]["design"].get<std::string>();
+    for (const auto& k : config_keys) {
+      const json& v = st["config"][k];
+      text += "," + csv_field(v.is_string() ? v.get<std::string>() : v.dump());
+    }
     text += fmt::format(",{}", r.pes);
     for (const auto& f : kImageKeys) text += "," + csv_number(total.at(f.key), f.decimals);
     for (const auto& c : stats::columns())

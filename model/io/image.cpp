@@ -9,6 +9,7 @@
 
 #include "base/binary.h"
 #include "base/error.h"
+#include "base/log.h"
 #include "model/io/cifar.h"
 
 namespace qacc {
@@ -51,6 +52,11 @@ Image decode_picture(const std::vector<std::uint8_t>& bytes, const std::string& 
          kMaxPicturePixels);
   unsigned char* rgb = stbi_load_from_memory(bytes.data(), static_cast<int>(bytes.size()), &w, &h, &channels, 3);
   if (rgb == nullptr) fail("{}: cannot decode picture ({})", what, stbi_failure_reason());
+  // The network sees 32x32: say so when the picture is resized, and louder when its
+  // aspect ratio is lost.
+  if (w != kCifarSide || h != kCifarSide)
+    log::write(log::Level::kWarning, "image", "{}: {}x{} picture resized to {}x{}{}", what, w, h, kCifarSide, kCifarSide,
+               w != h ? " (not square: stretched, aspect ratio not kept)" : "");
   std::vector<unsigned char> small(static_cast<std::size_t>(kCifarSide) * kCifarSide * 3);
   const int ok = stbir_resize_uint8(rgb, w, h, 0, small.data(), kCifarSide, kCifarSide, 0, 3);
   stbi_image_free(rgb);
