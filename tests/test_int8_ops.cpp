@@ -85,6 +85,38 @@ TEST(Requantize, VectorPathEqualsTheDefinition) {
       }
 }
 
+TEST(Requantize, SaturationCountsEqualTheDefinition) {
+  // requantize() counts with its fast rounding; the oracle here is the definition:
+  // the unclamped value round_shift(f(acc)) + zp, compared with the bounds.
+  std::mt19937 rng(5);
+  std::uniform_int_distribution<std::int32_t> any(std::numeric_limits<std::int32_t>::min(),
+                                                  std::numeric_limits<std::int32_t>::max());
+  std::uniform_int_distribution<std::int32_t> small(-3000, 3000);
+  for (int shift : {-2, 0, 1, 4, 9, 24})
+    for (int zp : {0, 7, 250})
+      for (bool relu : {false, true}) {
+        std::vector<std::int32_t> acc;
+        for (int i = 0; i < 500; ++i) acc.push_back(i % 5 == 0 ? any(rng) : small(rng));
+        for (std::int32_t v : {(1 << 24) + 1, -(1 << 24) - 3, 55'705'601, -55'705'601}) acc.push_back(v);
+        Saturation want;
+        for (std::int32_t a : acc) {
+          std::int64_t v = round_shift(to_float_precision(a), shift);
+          if (v > std::numeric_limits<std::int32_t>::max() || v < std::numeric_limits<std::int32_t>::min())
+            v = std::numeric_limits<std::int32_t>::min();
+          const std::int64_t q = v + zp;
+          if (q > 255) ++want.high;
+          else if (relu && q < zp) ++want.relu_floor;
+          else if (!relu && q < 0) ++want.low;
+        }
+        std::vector<std::uint8_t> out(acc.size());
+        const Saturation got = requantize(acc.data(), acc.size(), shift, zp, relu, out.data());
+        EXPECT_EQ(got.high, want.high) << "shift " << shift << " zp " << zp << " relu " << relu;
+        EXPECT_EQ(got.low, want.low) << "shift " << shift << " zp " << zp << " relu " << relu;
+        EXPECT_EQ(got.relu_floor, want.relu_floor) << "shift " << shift << " zp " << zp << " relu " << relu;
+        EXPECT_GT(got.high + got.low + got.relu_floor, 0u);
+      }
+}
+
 TEST(Kernels, ConvMatchesNaiveDefinition) {
   std::mt19937 rng(7);
   std::uniform_int_distribution<int> u8(0, 255), s8(-128, 127), b32(-5000, 5000);

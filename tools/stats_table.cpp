@@ -69,6 +69,12 @@ const std::vector<Column>& columns() {
       {"energy_pj/dram", "pJ", "DRAM energy", kLayerJson | kTotal, 1, [](const Row& r) -> Value { return r.energy.dram_pj; }, "", ""},
       {"energy_pj/registers", "pJ", "register energy", kLayerJson | kTotal, 1,
        [](const Row& r) -> Value { return r.energy.register_pj; }, "", ""},
+      {"saturation/high", "outputs", "requantised outputs clipped at 255", kLayer | kTotal, 0,
+       counter<&Counters::saturated_high>, "", ""},
+      {"saturation/low", "outputs", "requantised outputs clipped at 0 (layers without ReLU)", kLayer | kTotal, 0,
+       counter<&Counters::saturated_low>, "", ""},
+      {"saturation/relu_floor", "outputs", "outputs raised to the zero point by ReLU", kLayer | kTotal, 0,
+       counter<&Counters::relu_floored>, "", ""},
       {"tiles", "tiles", "output tiles stored", kLayerJson, 0, counter<&Counters::tiles>, "", ""},
       {"passes", "passes", "PE array passes", kLayerJson, 0, counter<&Counters::passes>, "", ""},
   };

@@ -134,6 +134,9 @@ Counters Accelerator::counters() const {
   c.macs = pe_array.stats().macs;
   c.passes = pe_array.stats().passes;
   c.ppu_cycles = ppu.busy_cycles();
+  c.saturated_high = ppu.saturation().high;
+  c.saturated_low = ppu.saturation().low;
+  c.relu_floored = ppu.saturation().relu_floor;
   c.dma_cycles = dma.stats().busy_cycles;
   c.dram_read = dma.stats().dram_bytes_read;
   c.dram_written = dma.stats().dram_bytes_written;

@@ -18,6 +18,9 @@ namespace qacc {
   X(compute_cycles, "PE array busy (PeArray)")                                      \
   X(stall_cycles, "controller waiting for the DMA (Accelerator)")                    \
   X(ppu_cycles, "post-processing busy (PostProcessor)")                             \
+  X(saturated_high, "outputs clipped at 255 (PostProcessor)")                        \
+  X(saturated_low, "outputs clipped at 0, without ReLU (PostProcessor)")             \
+  X(relu_floored, "outputs raised to the zero point by ReLU (PostProcessor)")        \
   X(dma_cycles, "DMA busy (DmaEngine)")                                              \
   X(macs, "multiply-accumulates (PeArray)")                                          \
   X(dram_read, "bytes the DMA read from DRAM (DmaEngine)")                          \

@@ -26,36 +26,70 @@ std::int64_t to_float_precision(std::int64_t value) {
   return round_shift(value, excess) * (std::int64_t{1} << excess);
 }
 
-std::uint8_t requantize_one(std::int32_t acc, int shift, int zero_point, bool relu) {
+namespace {
+
+// What the clamp of requantize_one sees: the rounded, shifted accumulator plus the
+// zero point.
+std::int64_t unclamped(std::int32_t acc, int shift, int zero_point) {
   std::int64_t v = round_shift(to_float_precision(acc), shift);
   // cvtps2dq answers INT32_MIN for anything outside int32; the clamps then give the
   // lower bound whatever the sign.
   if (v > std::numeric_limits<std::int32_t>::max() || v < std::numeric_limits<std::int32_t>::min())
     v = std::numeric_limits<std::int32_t>::min();
-  const std::int64_t q = v + zero_point;
-  const std::int64_t lo = relu ? zero_point : 0;
-  return static_cast<std::uint8_t>(std::clamp<std::int64_t>(q, lo, 255));
+  return v + zero_point;
 }
 
-void requantize(const std::int32_t* acc, std::size_t n, int shift, int zero_point, bool relu, std::uint8_t* out) {
+// Adds `sign` to the count `q` (an unclamped output) falls in.
+void classify(std::int64_t q, int zero_point, bool relu, int sign, Saturation& s) {
+  const auto step = static_cast<std::uint64_t>(static_cast<std::int64_t>(sign));
+  if (q > 255) s.high += step;
+  else if (relu && q < zero_point) s.relu_floor += step;
+  else if (!relu && q < 0) s.low += step;
+}
+
+}  // namespace
+
+std::uint8_t requantize_one(std::int32_t acc, int shift, int zero_point, bool relu) {
+  const std::int64_t lo = relu ? zero_point : 0;
+  return static_cast<std::uint8_t>(std::clamp<std::int64_t>(unclamped(acc, shift, zero_point), lo, 255));
+}
+
+Saturation requantize(const std::int32_t* acc, std::size_t n, int shift, int zero_point, bool relu,
+                      std::uint8_t* out) {
+  Saturation s;
   if (shift < 1 || shift > 31) {
-    for (std::size_t i = 0; i < n; ++i) out[i] = requantize_one(acc[i], shift, zero_point, relu);
-    return;
+    for (std::size_t i = 0; i < n; ++i) {
+      out[i] = requantize_one(acc[i], shift, zero_point, relu);
+      classify(unclamped(acc[i], shift, zero_point), zero_point, relu, 1, s);
+    }
+    return s;
   }
   // Branch-free round half to even, which the compiler vectorises: with r the
   // remainder and b the quotient's lowest bit, adding 2^(s-1) - 1 + b carries exactly
   // when r > half, or r == half and the quotient is odd. Exact while |acc| <= 2^24.
+  // The clamps are counted in the same pass.
   const std::int64_t bias = (std::int64_t{1} << (shift - 1)) - 1;
   const std::int64_t lo = relu ? zero_point : 0;
+  const auto fast = [&](std::int64_t a) { return ((a + bias + ((a >> shift) & 1)) >> shift) + zero_point; };
+  std::uint64_t high = 0, below = 0;
   for (std::size_t i = 0; i < n; ++i) {
-    const std::int64_t a = acc[i];
-    const std::int64_t q = ((a + bias + ((a >> shift) & 1)) >> shift) + zero_point;
+    const std::int64_t q = fast(acc[i]);
     out[i] = static_cast<std::uint8_t>(std::clamp<std::int64_t>(q, lo, 255));
+    high += q > 255 ? 1u : 0u;
+    below += q < lo ? 1u : 0u;
   }
-  // Beyond 2^24 QNNPACK rounds the accumulator to float first: those few are redone.
+  s.high = high;
+  (relu ? s.relu_floor : s.low) = below;
+  // Beyond 2^24 QNNPACK rounds the accumulator to float first: those few are redone
+  // and recounted.
   constexpr std::int32_t kExact = 1 << 24;
   for (std::size_t i = 0; i < n; ++i)
-    if (acc[i] > kExact || acc[i] < -kExact) out[i] = requantize_one(acc[i], shift, zero_point, relu);
+    if (acc[i] > kExact || acc[i] < -kExact) {
+      out[i] = requantize_one(acc[i], shift, zero_point, relu);
+      classify(fast(acc[i]), zero_point, relu, -1, s);
+      classify(unclamped(acc[i], shift, zero_point), zero_point, relu, 1, s);
+    }
+  return s;
 }
 
 void widen_pad(const std::uint8_t* in, int channels, int height, int width, int zero_point, int pad_y, int pad_x,

@@ -19,8 +19,16 @@ std::int64_t round_shift(std::int64_t value, int shift);
 // 2^24 in magnitude, rounded to 24 significant bits (ties to even) above.
 std::int64_t to_float_precision(std::int64_t value);
 
-// Requantises `n` accumulators to uint8.
-void requantize(const std::int32_t* acc, std::size_t n, int shift, int zero_point, bool relu, std::uint8_t* out);
+// How many accumulators the clamp of requantisation changed: above 255 (`high`),
+// below 0 without ReLU (`low`), raised to the zero point by ReLU (`relu_floor`). How
+// well a layer's power-of-two scale fits shows in the first two.
+struct Saturation {
+  std::uint64_t high = 0, low = 0, relu_floor = 0;
+};
+
+// Requantises `n` accumulators to uint8; returns how many the clamp changed.
+Saturation requantize(const std::int32_t* acc, std::size_t n, int shift, int zero_point, bool relu,
+                      std::uint8_t* out);
 std::uint8_t requantize_one(std::int32_t acc, int shift, int zero_point, bool relu);
 
 // Widens uint8 activations to int16 with the zero point removed, adding pad_y rows

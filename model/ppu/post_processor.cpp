@@ -16,14 +16,18 @@ std::uint64_t PostProcessor::run(const PpuPass& p) {
   // A 2x2 max-pool keeps one value of four.
   const std::size_t results = p.pool ? n / 4 : n;
   std::uint8_t* out = output_.span(p.result_offset, results);
+  func::Saturation clipped;
   if (p.pool) {
     activations_.resize(n);
-    func::requantize(psum, n, p.shift, static_cast<int>(p.zero_point), p.relu, activations_.data());
+    clipped = func::requantize(psum, n, p.shift, static_cast<int>(p.zero_point), p.relu, activations_.data());
     func::maxpool2x2(activations_.data(), static_cast<int>(p.channels), static_cast<int>(p.rows),
                      static_cast<int>(p.width), out);
   } else {
-    func::requantize(psum, n, p.shift, static_cast<int>(p.zero_point), p.relu, out);
+    clipped = func::requantize(psum, n, p.shift, static_cast<int>(p.zero_point), p.relu, out);
   }
+  saturation_.high += clipped.high;
+  saturation_.low += clipped.low;
+  saturation_.relu_floor += clipped.relu_floor;
   output_.note_reads(kInt32Bytes * n);
   output_.note_writes(results);
 

@@ -9,6 +9,7 @@
 #include <systemc>
 
 #include "model/config/arch_config.h"
+#include "model/func/int8_ops.h"
 #include "model/memory/sram.h"
 #include "model/sim/clock.h"
 
@@ -30,6 +31,8 @@ class PostProcessor : public sc_core::sc_module {
   PostProcessor(sc_core::sc_module_name name, const ArchConfig& config, Sram& output);
   std::uint64_t run(const PpuPass& pass);
   std::uint64_t busy_cycles() const { return busy_cycles_; }
+  // Outputs the requantisation clamped, before pooling, since reset.
+  const func::Saturation& saturation() const { return saturation_; }
 
  private:
   const ArchConfig& config_;
@@ -37,6 +40,7 @@ class PostProcessor : public sc_core::sc_module {
   Sram& output_;
   std::vector<std::uint8_t> activations_;
   std::uint64_t busy_cycles_ = 0;
+  func::Saturation saturation_;
 };
 
 }  // namespace qacc

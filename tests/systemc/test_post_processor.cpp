@@ -126,7 +126,12 @@ TEST(PostProcessor, MaxPools2x2AfterTheActivation) {
     const std::vector<std::uint8_t> expected = {13, 15, 107, 207, 7, 7, 255, 12};
     const auto t0 = sc_core::sc_time_stamp();
     const std::uint64_t busy = b.ppu.busy_cycles();
+    const func::Saturation before = b.ppu.saturation();
     EXPECT_EQ(post_process(psums, p), expected);
+    // Counted before pooling: 300 + 7 clips at 255; the nine negative sums are floored.
+    EXPECT_EQ(b.ppu.saturation().high - before.high, 1u);
+    EXPECT_EQ(b.ppu.saturation().relu_floor - before.relu_floor, 9u);
+    EXPECT_EQ(b.ppu.saturation().low - before.low, 0u);
     // 32 accumulators on 4 lanes: ceil(32/4) + 4 = 12 cycles; pooling adds none.
     EXPECT_EQ(timing::ppu_cycles(b.config, 32), 12u);
     EXPECT_EQ(sc_core::sc_time_stamp() - t0, cycles(12));
