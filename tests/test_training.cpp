@@ -1,5 +1,6 @@
 // A short training run: the loss falls, checkpoints are written each epoch, and a
-// resumed run continues exactly where an unbroken one would be.
+// resumed run continues exactly where an unbroken one would be. `vgglite info` and
+// `plot` tell the files they are given apart, and reject others in one line.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -10,6 +11,17 @@
 namespace qacc {
 namespace {
 namespace fs = std::filesystem;
+
+// The message of the qacc::Error that `f` throws ("" when it throws none).
+template <typename F>
+std::string error_of(F&& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
 
 std::vector<std::vector<double>> read_csv(const fs::path& path) {
   std::ifstream in(path);
@@ -47,6 +59,44 @@ TEST(Training, LossFallsOnAFewHundredImages) {
   EXPECT_TRUE(fs::exists(c.out_dir / "checkpoint.pt"));
   EXPECT_TRUE(fs::exists(c.out_dir / "vgglite_float.pt"));
   EXPECT_FALSE(fs::exists(c.out_dir / "checkpoint.pt.tmp"));
+
+  const auto checkpoint = read_float_file(c.out_dir / "checkpoint.pt");
+  ASSERT_TRUE(checkpoint.config.has_value());
+  EXPECT_EQ(checkpoint.config->at("recipe"), "seed");
+  EXPECT_EQ(checkpoint.config->at("epochs_done"), 3);
+  EXPECT_FALSE(read_float_file(c.out_dir / "vgglite_float.pt").config.has_value());
+}
+
+TEST(Training, FloatFilesAreToldApartFromOthers) {
+  const testing_support::ScratchDir dir("float_files");
+  VggLite model;
+  save_float_model(model, dir.path() / "model.pt");
+  EXPECT_FALSE(read_float_file(dir.path() / "model.pt").config.has_value());
+
+  EXPECT_NE(error_of([&] { read_float_file(dir.path() / "nowhere.pt"); }).find("nowhere.pt: cannot read"),
+            std::string::npos);
+  {
+    std::ofstream(dir.path() / "text.pt") << "not an archive\n";
+  }
+  EXPECT_NE(error_of([&] { read_float_file(dir.path() / "text.pt"); }).find("text.pt: not a LibTorch archive"),
+            std::string::npos);
+  torch::nn::Linear other(4, 2);
+  torch::save(other, (dir.path() / "other.pt").string());
+  EXPECT_NE(error_of([&] { read_float_file(dir.path() / "other.pt"); })
+                .find("other.pt: not a VGG-lite checkpoint or float model"),
+            std::string::npos);
+  model->conv[0]->weight.set_data(torch::zeros({16, 3, 3, 3}));
+  save_float_model(model, dir.path() / "narrow.pt");
+  EXPECT_NE(error_of([&] { read_float_file(dir.path() / "narrow.pt"); })
+                .find("not a VGG-lite model (conv1.weight is 16x3x3x3, expected 64x3x3x3)"),
+            std::string::npos);
+
+  EXPECT_NE(error_of([&] { plot_training_curves(dir.path() / "nowhere.csv", dir.path() / "c.png"); })
+                .find("nowhere.csv: cannot read (No such file or directory)"),
+            std::string::npos);
+  EXPECT_NE(error_of([&] { plot_training_curves(dir.path() / "text.pt", dir.path() / "c.png"); })
+                .find("text.pt: not a train_log.csv"),
+            std::string::npos);
 }
 
 TEST(Training, ResumeContinuesAKilledRun) {

@@ -43,6 +43,14 @@ std::vector<std::uint8_t> encode_result(std::size_t index, const qacc::ImageResu
     return out.bytes();
   }
   out.u32(static_cast<std::uint32_t>(r.inference.predicted));
+  // Saturation counts of the whole image (docs/quantization.md says how to read them).
+  std::uint64_t high = 0, low = 0, relu_floor = 0;
+  for (const auto& l : r.layers) {
+    high += l.saturated_high;
+    low += l.saturated_low;
+    relu_floor += l.relu_floored;
+  }
+  for (std::uint64_t v : {high, low, relu_floor}) out.u32(static_cast<std::uint32_t>(v));
   const std::size_t first = all_layers ? 0 : r.outputs.size() - 1;
   out.u32(static_cast<std::uint32_t>(r.outputs.size() - first));
   for (std::size_t l = first; l < r.outputs.size(); ++l) {
@@ -57,6 +65,7 @@ struct ChildResult {
   bool ok = false;
   std::string error;
   int predicted = -1;
+  std::uint64_t saturated_high = 0, saturated_low = 0, relu_floored = 0;
   std::vector<std::vector<std::uint8_t>> outputs;
 };
 
@@ -72,6 +81,9 @@ ChildResult decode_result(const std::uint8_t* data, std::size_t size) {
   }
   c.ok = true;
   c.predicted = static_cast<int>(in.u32());
+  c.saturated_high = in.u32();
+  c.saturated_low = in.u32();
+  c.relu_floored = in.u32();
   const auto layers = in.u32();
   for (std::uint32_t l = 0; l < layers; ++l) {
     const auto n = in.u32();
@@ -103,6 +115,11 @@ int run(const Options& o) {
     auto pixels = torch::from_blob(const_cast<std::uint8_t*>(test.image(static_cast<std::size_t>(o.first) + b)),
                                    {static_cast<int64_t>(m), 3, 32, 32}, torch::kUInt8);
     const auto outs = torch_model.forward_layers(pixels);
+    // The reference phase takes about a minute for 10,000 images: say how far it is.
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const std::size_t done_refs = b + m;
+    fmt::print(stderr, "  LibTorch references: {}/{} images, ETA {:.0f} s\n", done_refs, n,
+               elapsed / static_cast<double>(done_refs) * static_cast<double>(n - done_refs));
     for (std::size_t l = 1; l < outs.size(); ++l) {
       if (!o.layers && l + 1 < outs.size()) continue;
       const auto q = outs[l].int_repr().contiguous();
@@ -159,7 +176,8 @@ int run(const Options& o) {
       at += length;
       if (++done % 100 == 0 || done == n) {
         const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
-        fmt::print(stderr, "  {}/{} images, {:.1f} images/s\n", done, n, static_cast<double>(done) / s);
+        fmt::print(stderr, "  simulated {}/{} images, {:.1f} images/s, ETA {:.0f} s\n", done, n,
+                   static_cast<double>(done) / s, s / static_cast<double>(done) * static_cast<double>(n - done));
       }
     }
     bytes.erase(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(at));
@@ -181,6 +199,7 @@ int run(const Options& o) {
   const double sim_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
 
   std::size_t failed = 0, logit_mismatch = 0, layer_mismatch = 0, sim_correct = 0, torch_correct = 0;
+  std::uint64_t saturated_high = 0, saturated_low = 0, relu_floored = 0;
   std::string first_problem;
   for (std::size_t i = 0; i < n; ++i) {
     const std::size_t idx = static_cast<std::size_t>(o.first) + i;
@@ -196,6 +215,9 @@ int run(const Options& o) {
       continue;
     }
     sim_correct += c.predicted == label ? 1 : 0;
+    saturated_high += c.saturated_high;
+    saturated_low += c.saturated_low;
+    relu_floored += c.relu_floored;
     if (c.outputs.back() != last) {
       ++logit_mismatch;
       if (first_problem.empty()) first_problem = fmt::format("test image {}: logits differ", idx);
@@ -211,6 +233,9 @@ int run(const Options& o) {
   const auto pct = [n](std::size_t k) { return 100.0 * static_cast<double>(k) / static_cast<double>(n); };
   fmt::print("images: {}\nsimulation failures: {}\nmismatching logits: {}\n", n, failed, logit_mismatch);
   if (o.layers) fmt::print("images with a mismatching layer: {}\n", layer_mismatch);
+  fmt::print("requantised outputs clamped, all simulated images: {} at 255, {} at 0 (no ReLU), {} raised to the "
+             "zero point by ReLU\n",
+             saturated_high, saturated_low, relu_floored);
   fmt::print("top-1 simulator: {:.2f}% ({})\ntop-1 LibTorch int8: {:.2f}% ({})\n", pct(sim_correct), sim_correct,
              pct(torch_correct), torch_correct);
   fmt::print("time: LibTorch references {:.1f} s, simulation {:.1f} s ({:.1f} images/s)\n", reference_seconds,

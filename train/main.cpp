@@ -75,7 +75,7 @@ struct Commands {
   qacc::ReferenceOptions reference;
   qacc::SamplesOptions samples;
   qacc::ClassifyOptions classify;
-  std::filesystem::path plot_csv, plot_png, info_checkpoint;
+  std::filesystem::path plot_csv, plot_png, info_file;
   std::filesystem::path inspect_model;
   bool inspect_json = false;
 };
@@ -110,7 +110,9 @@ void add_tools(CLI::App& app, Commands& c) {
   quantize->add_option("--save-float", c.quantize.save_float, "Also write the float model alone (from a checkpoint)");
 
   auto* plot = app.add_subcommand("plot", "Draw loss and accuracy per epoch from a train_log.csv (gnuplot)");
-  plot->add_option("csv", c.plot_csv, "train_log.csv")->required()->check(CLI::ExistingFile);
+  // No CLI::ExistingFile: its two-line answer differs from every other error; reading
+  // the file names the fault in one line.
+  plot->add_option("csv", c.plot_csv, "train_log.csv")->required();
   plot->add_option("png", c.plot_png, "PNG to write")->required();
 
   auto* reference = app.add_subcommand("reference", "Write every layer's LibTorch int8 output for given images");
@@ -138,8 +140,9 @@ void add_tools(CLI::App& app, Commands& c) {
   classify->add_option("image", c.classify.image, "CIFAR-10 record, raw CHW image, PNG or JPEG")->required();
   classify->add_option("--model", c.classify.int8_model, "Quantised model file (.qacm)")->capture_default_str();
 
-  auto* info = app.add_subcommand("info", "Print a training checkpoint's configuration and epochs done (JSON)");
-  info->add_option("checkpoint", c.info_checkpoint, "checkpoint.pt")->required();
+  auto* info = app.add_subcommand(
+      "info", "Print a checkpoint's configuration and epochs done (JSON), or a float model's layers");
+  info->add_option("file", c.info_file, "checkpoint.pt or float model (vgglite_float.pt)")->required();
 
   auto* inspect = app.add_subcommand("inspect", "Print a model file's layers");
   c.inspect_model = int8_model;
@@ -172,7 +175,7 @@ int main(int argc, char** argv) {
     if (app.get_subcommand("quantize")->parsed()) qacc::run_quantize(commands.quantize);
     if (app.get_subcommand("reference")->parsed()) qacc::run_reference(commands.reference);
     if (app.get_subcommand("samples")->parsed()) qacc::run_samples(commands.samples);
-    if (app.get_subcommand("info")->parsed()) fmt::print("{}\n", qacc::checkpoint_info(commands.info_checkpoint).dump(2));
+    if (app.get_subcommand("info")->parsed()) qacc::run_info(commands.info_file);
     if (app.get_subcommand("plot")->parsed()) qacc::plot_training_curves(commands.plot_csv, commands.plot_png);
     if (app.get_subcommand("classify")->parsed() && !qacc::run_classify(commands.classify)) return 1;
     if (app.get_subcommand("inspect")->parsed()) qacc::run_inspect(commands.inspect_model, commands.inspect_json);

@@ -34,8 +34,11 @@ void Progress::update(int64_t done, const std::string& detail) {
     if (now - last_draw_ < std::chrono::milliseconds(200)) return;
     last_draw_ = now;
     draw(done, detail, false);
-  } else if (done >= next_plain_) {
+  } else if (done >= next_plain_ && done < total_ && now - last_draw_ >= std::chrono::seconds(1)) {
+    // A log gets a line per tenth of a long job, and none for one that ends within a
+    // second; finish() prints the last line.
     next_plain_ = done + std::max<int64_t>(total_ / 10, 1);
+    last_draw_ = now;
     draw(done, detail, false);
   }
 }
@@ -52,8 +55,8 @@ void Progress::draw(int64_t done, const std::string& detail, bool final_line) {
                           std::string(static_cast<std::size_t>(kWidth - filled), '.');
   const std::string timing =
       final_line ? fmt::format("{}", format_duration(t)) : fmt::format("ETA {}", format_duration(eta));
-  const std::string line = fmt::format("{} [{}] {}/{} {:.0f} {}/s {} {}", label_, bar, done, total_, rate, unit_,
-                                       timing, detail);
+  const std::string line = fmt::format("{} [{}] {}/{} {:.0f} {}/s {}{}{}", label_, bar, done, total_, rate, unit_,
+                                       timing, detail.empty() ? "" : " ", detail);
   if (tty_)
     fmt::print(stderr, "\r\033[K{}{}", line, final_line ? "\n" : "");
   else

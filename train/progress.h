@@ -1,6 +1,7 @@
 #pragma once
 // A progress line with throughput and ETA: redrawn in place on a terminal, printed as
-// plain lines (about every tenth of the work) when stderr is a file or pipe.
+// plain lines (about every tenth of the work, at most once a second) when stderr is a
+// file or pipe. update() is cheap between draws, so callers may call it per item.
 #include <chrono>
 #include <cstdint>
 #include <string>

@@ -3,6 +3,7 @@
 #include <thread>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
 #include "base/binary.h"
@@ -10,6 +11,7 @@
 #include "model/func/int8_network.h"
 #include "model/io/image.h"
 #include "model/io/reference_file.h"
+#include "train/progress.h"
 #include "train/quantize.h"
 #include "train/trainer.h"
 
@@ -36,13 +38,38 @@ std::vector<uint8_t> bytes_of(const torch::Tensor& q, int64_t index) {
 }
 
 // Top-1 hits of the int8 model over a test set.
-int64_t int8_correct(const QuantizedVggLite& q, const TensorSet& set) {
+int64_t int8_correct(const QuantizedVggLite& q, const TensorSet& set, Progress& progress) {
   int64_t correct = 0;
   for (int64_t b = 0; b < set.size(); b += kEvalBatch) {
     const auto part = slice(set, b, std::min(set.size(), b + kEvalBatch));
     correct += q.forward(part.pixels).argmax(1).eq(part.labels).sum().item<int64_t>();
+    progress.update(b + part.size());
   }
   return correct;
+}
+
+// One line on the training configuration in `config` (a config.json written by train
+// or by make-shipped.sh), or why there is none.
+std::string describe_config(const fs::path& config) {
+  std::error_code ec;
+  if (!fs::is_regular_file(config, ec)) return "no config.json beside it: the file does not record its training";
+  try {
+    constexpr std::size_t kMaxConfigBytes = std::size_t{1} << 20;
+    const auto bytes = read_file(config, kMaxConfigBytes);
+    const auto j = nlohmann::json::parse(bytes.begin(), bytes.end());
+    const int epochs = j.at("epochs").get<int>();
+    // train() writes the plan; make-shipped.sh's copy (from `vgglite info`) adds
+    // "epochs_done".
+    const std::string done =
+        j.contains("epochs_done") ? fmt::format("{} of {}", j.at("epochs_done").get<int>(), epochs)
+                                  : fmt::format("{}", epochs);
+    return fmt::format("training configuration ({} beside it): recipe {}, {} epochs, batch {}, lr {} ({} schedule)",
+                       config.string(), j.at("recipe").get<std::string>(), done, j.at("batch_size").get<int>(),
+                       j.at("lr").get<double>(), j.at("schedule").get<std::string>());
+  } catch (const std::exception& e) {
+    // The model is what was asked about; a damaged neighbour is only mentioned.
+    return fmt::format("beside it: {}, not a training configuration ({})", config.string(), e.what());
+  }
 }
 
 }  // namespace
@@ -57,7 +84,9 @@ void run_eval(const EvalOptions& o) {
   nlohmann::json result = {{"images", test.size()}, {"int8_model", o.int8_model.string()}};
   if (!o.skip_float) {
     VggLite model = load_float_model(o.float_model);
-    const auto acc = evaluate_float(model, test);
+    Progress progress("float", test.size(), "img");
+    const auto acc = evaluate_float(model, test, kEvalBatch, &progress);
+    progress.finish();
     fmt::print("float top-1: {:.2f}% ({} of {} test images, loss {:.4f}) [{}]\n", 100.0 * acc.accuracy,
                static_cast<int64_t>(acc.accuracy * n + 0.5), test.size(), acc.loss, o.float_model.string());
     result["float_model"] = o.float_model.string();
@@ -65,7 +94,9 @@ void run_eval(const EvalOptions& o) {
     result["float_loss"] = acc.loss;
   }
   const QuantizedVggLite q(load_model(o.int8_model));
-  const int64_t correct = int8_correct(q, test);
+  Progress progress("int8", test.size(), "img");
+  const int64_t correct = int8_correct(q, test, progress);
+  progress.finish();
   fmt::print("int8 top-1:  {:.2f}% ({} of {} test images, LibTorch QNNPACK) [{}]\n",
              100.0 * static_cast<double>(correct) / n, correct, test.size(), o.int8_model.string());
   result["int8_top1"] = static_cast<double>(correct) / n;
@@ -128,6 +159,7 @@ void run_reference(const ReferenceOptions& o) {
       sources.push_back(static_cast<uint32_t>(i));
     }
   }
+  Progress progress("reference", static_cast<int64_t>(images.size()), "img");
   for (std::size_t i = 0; i < images.size(); ++i) {
     const auto outs = q.forward_layers(as_tensor(images[i].pixels));
     ReferenceImage r;
@@ -137,7 +169,9 @@ void run_reference(const ReferenceOptions& o) {
     r.input = bytes_of(outs[0], 0);
     for (std::size_t l = 1; l < outs.size(); ++l) r.outputs.push_back(bytes_of(outs[l], 0));
     set.images.push_back(std::move(r));
+    progress.update(static_cast<int64_t>(i + 1));
   }
+  progress.finish();
   save_references(set, o.out);
   fmt::print("wrote {}: {} images x {} layers\n", o.out.string(), set.images.size(), set.layers.size());
 }
@@ -241,6 +275,30 @@ void run_inspect(const fs::path& path, bool json) {
                fmt::format("{}x{}x{}", l.in_channels, l.in_height, l.in_width),
                fmt::format("{}x{}x{}", l.out_channels, l.result_height(), l.result_width()), l.weight_exp,
                l.output_exp, l.shift(), fmt::format("{}{}", l.relu() ? "R" : "", l.pool() ? "P" : ""), l.macs());
+}
+
+void run_info(const fs::path& path) {
+  const FloatFile file = read_float_file(path);
+  if (file.config) {
+    fmt::print("{}\n", file.config->dump(2));
+    return;
+  }
+  const auto parameters = file.model->named_parameters();
+  int64_t count = 0;
+  for (const auto& p : parameters) count += p.value().numel();
+  fmt::print("{}: float VGG-lite model, weights only (no optimizer state or training configuration): "
+             "{} parameters in {} tensors, plus BatchNorm running statistics\n",
+             path.string(), count, parameters.size());
+  for (const auto& layer : file.model->named_children()) {
+    int64_t layer_count = 0;
+    std::vector<std::string> shapes;
+    for (const auto& p : layer.value()->named_parameters()) {
+      layer_count += p.value().numel();
+      shapes.push_back(fmt::format("{} {}", p.key(), fmt::join(p.value().sizes(), "x")));
+    }
+    fmt::print("  {:<6} {:<30} {:>9}\n", layer.key(), fmt::format("{}", fmt::join(shapes, ", ")), layer_count);
+  }
+  fmt::print("{}\n", describe_config(path.parent_path() / "config.json"));
 }
 
 }  // namespace qacc

@@ -57,4 +57,9 @@ bool run_classify(const ClassifyOptions& options);
 // Prints a model file's header and layers (as JSON with json = true).
 void run_inspect(const std::filesystem::path& model, bool json);
 
+// Prints what a .pt file holds: a training checkpoint's configuration and epochs done
+// as JSON (scripts/make-shipped.sh keeps it as config.json), or, for a float model
+// alone, its parameter count, layers, and the config.json beside it when there is one.
+void run_info(const std::filesystem::path& path);
+
 }  // namespace qacc

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "base/binary.h"
 #include "base/error.h"
@@ -121,7 +122,7 @@ nlohmann::json to_json(const TrainConfig& c) {
           {"channels_last", c.channels_last}};
 }
 
-LossAccuracy evaluate_float(VggLite& model, const TensorSet& set, int64_t batch_size) {
+LossAccuracy evaluate_float(VggLite& model, const TensorSet& set, int64_t batch_size, Progress* progress) {
   torch::NoGradGuard no_grad;
   model->eval();
   double loss = 0;
@@ -133,6 +134,7 @@ LossAccuracy evaluate_float(VggLite& model, const TensorSet& set, int64_t batch_
                 logits, part.labels, torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
                 .item<double>();
     correct += logits.argmax(1).eq(part.labels).sum().item<int64_t>();
+    if (progress) progress->update(b + part.size());
   }
   const auto n = static_cast<double>(std::max<int64_t>(set.size(), 1));
   return {loss / n, static_cast<double>(correct) / n};
@@ -251,25 +253,66 @@ void train(const TrainConfig& config) {
     save_checkpoint(checkpoint, model, optimizer, epoch + 1, history, config);
     write_csv(csv, history);
   }
-  save_float_model(model, config.out_dir / "vgglite_float.pt");
-  plot_training_curves(csv, config.out_dir / "curves.png");
+  const fs::path float_model = config.out_dir / "vgglite_float.pt";
+  save_float_model(model, float_model);
+  const bool plotted = plot_training_curves(csv, config.out_dir / "curves.png");
+  // The run's outputs are only useful once quantised: say where they are and how.
+  fmt::print("wrote {}, config.json, train_log.csv, {}{}; next: vgglite quantize --float-model {}{} --out {}\n",
+             checkpoint.string(), plotted ? "curves.png, " : "", float_model.filename().string(),
+             float_model.string(),
+             config.data_dir == default_cifar_dir() ? "" : fmt::format(" --data {}", config.data_dir.string()),
+             (config.out_dir / "vgglite_int8.qacm").string());
 }
 
-nlohmann::json checkpoint_info(const fs::path& checkpoint) {
-  if (!fs::exists(checkpoint)) fail("{}: checkpoint not found", checkpoint.string());
+FloatFile read_float_file(const fs::path& path) {
+  std::error_code ec;
+  if (fs::is_directory(path, ec))
+    fail("{}: is a directory, expected a checkpoint.pt or float model file", path.string());
+  // file_size reports why a file cannot be read (missing, no permission) as read_file does.
+  static_cast<void>(fs::file_size(path, ec));
+  if (ec) fail("{}: cannot read ({})", path.string(), ec.message());
   torch::serialize::InputArchive archive;
-  c10::IValue config, done;
   try {
-    archive.load_from(checkpoint.string());
-    archive.read("config", config);
-    archive.read("epochs_done", done);
+    archive.load_from(path.string());
   } catch (const c10::Error& e) {
-    fail("{}: not a training checkpoint ({})", checkpoint.string(), e.what_without_backtrace());
+    fail("{}: not a LibTorch archive ({}); expected a checkpoint.pt or float model file", path.string(),
+         e.what_without_backtrace());
   }
-  auto info = nlohmann::json::parse(config.toStringRef());
-  info["epochs_done"] = done.toInt();
-  return info;
+  FloatFile file;
+  try {
+    // save_checkpoint nests the model under "model" beside the training state;
+    // save_float_model writes the module's tensors at the top level.
+    torch::serialize::InputArchive nested;
+    if (archive.try_read("model", nested)) {
+      c10::IValue config, done;
+      archive.read("config", config);
+      archive.read("epochs_done", done);
+      file.model->load(nested);
+      file.config = nlohmann::json::parse(config.toStringRef());
+      (*file.config)["epochs_done"] = done.toInt();
+    } else {
+      file.model->load(archive);
+    }
+  } catch (const c10::Error& e) {
+    fail("{}: not a VGG-lite checkpoint or float model ({})", path.string(), e.what_without_backtrace());
+  } catch (const nlohmann::json::exception& e) {
+    fail("{}: checkpoint configuration is not JSON ({})", path.string(), e.what());
+  }
+  // Module::load takes tensors of any shape; a file for another network must not
+  // pass as this one.
+  const VggLite reference;
+  const auto expected = reference->named_parameters();
+  for (const auto& p : file.model->named_parameters()) {
+    const auto want = expected[p.key()].sizes();
+    if (p.value().sizes() != want)
+      fail("{}: not a VGG-lite model ({} is {}, expected {})", path.string(), p.key(),
+           fmt::join(p.value().sizes(), "x"), fmt::join(want, "x"));
+  }
+  file.model->eval();
+  return file;
 }
+
+VggLite load_float_model(const fs::path& path) { return read_float_file(path).model; }
 
 void save_float_model(VggLite& model, const fs::path& path) {
   const fs::path tmp = path.string() + ".tmp";
@@ -277,30 +320,16 @@ void save_float_model(VggLite& model, const fs::path& path) {
   fs::rename(tmp, path);
 }
 
-VggLite load_float_model(const fs::path& path) {
-  if (!fs::exists(path)) fail("{}: float model not found", path.string());
-  VggLite model;
-  torch::serialize::InputArchive archive;
-  try {
-    archive.load_from(path.string());
-  } catch (const c10::Error& e) {
-    fail("{}: not a LibTorch archive ({})", path.string(), e.what_without_backtrace());
-  }
-  torch::serialize::InputArchive nested;
-  try {
-    if (archive.try_read("model", nested))
-      model->load(nested);
-    else
-      model->load(archive);
-  } catch (const c10::Error& e) {
-    fail("{}: not a VGG-lite model ({})", path.string(), e.what_without_backtrace());
-  }
-  model->eval();
-  return model;
-}
-
-void plot_training_curves(const fs::path& csv, const fs::path& png) {
-  run_gnuplot(png.string() + ".gp", fmt::format(R"gp(set terminal pngcairo size 1200,480 font ",11"
+bool plot_training_curves(const fs::path& csv, const fs::path& png) {
+  // gnuplot's own complaints about a missing or foreign file are several lines that
+  // do not name the fault; read the header first and say it in one.
+  constexpr std::size_t kMaxLogBytes = std::size_t{64} << 20;
+  const auto bytes = read_file(csv, kMaxLogBytes);
+  const std::string text(bytes.begin(), bytes.end());
+  const std::string header = text.substr(0, text.find_first_of("\r\n"));
+  if (header != kCsvHeader)
+    fail("{}: not a train_log.csv (first line '{}', expected '{}')", csv.string(), header.substr(0, 80), kCsvHeader);
+  const std::string script = fmt::format(R"gp(set terminal pngcairo size 1200,480 font ",11"
 set output "{png}"
 set datafile separator ","
 set key autotitle columnhead
@@ -316,8 +345,8 @@ set key bottom right
 plot "{csv}" using 1:($4*100) with linespoints title "train", "" using 1:($6*100) with linespoints title "validation"
 unset multiplot
 )gp",
-                                                fmt::arg("png", png.string() + ".tmp"), fmt::arg("csv", csv.string())),
-              {png});
+                                         fmt::arg("png", png.string() + ".tmp"), fmt::arg("csv", csv.string()));
+  return run_gnuplot(png.string() + ".gp", script, {png});
 }
 
 }  // namespace qacc

@@ -2,6 +2,7 @@
 // Training of the float VGG-lite: recipes, per-epoch CSV log, atomic checkpoints and
 // resume.
 #include <filesystem>
+#include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -10,6 +11,8 @@
 #include "train/net.h"
 
 namespace qacc {
+
+class Progress;
 
 struct TrainConfig {
   std::string recipe = "fast";
@@ -45,13 +48,19 @@ nlohmann::json to_json(const TrainConfig& config);
 // Trains, writing to config.out_dir: config.json, checkpoint.pt after every epoch (model,
 // optimizer, epoch, history; written to a temporary file and renamed),
 // train_log.csv, curves.png (when gnuplot is installed) and, at the end,
-// vgglite_float.pt (the model alone).
+// vgglite_float.pt (the model alone); then prints what it wrote and the next command.
 void train(const TrainConfig& config);
 
-// A checkpoint's training configuration with "epochs_done" added.
-nlohmann::json checkpoint_info(const std::filesystem::path& checkpoint);
+// A .pt file written by vgglite: a training checkpoint (checkpoint.pt) or the float
+// model alone (vgglite_float.pt, from train or quantize --save-float).
+struct FloatFile {
+  std::optional<nlohmann::json> config;  // a checkpoint's configuration, "epochs_done" added
+  VggLite model;                         // the weights, in eval mode
+};
+// Throws qacc::Error naming the file and what was expected when it is neither.
+FloatFile read_float_file(const std::filesystem::path& path);
 
-// Loads a model-only file written by train() (or a checkpoint.pt).
+// The model of read_float_file.
 VggLite load_float_model(const std::filesystem::path& path);
 void save_float_model(VggLite& model, const std::filesystem::path& path);
 
@@ -60,10 +69,14 @@ struct LossAccuracy {
   double accuracy = 0;  // fraction correct, 0..1
 };
 
-// Cross-entropy and top-1 of the float model in eval mode.
-LossAccuracy evaluate_float(VggLite& model, const TensorSet& set, int64_t batch_size = 500);
+// Cross-entropy and top-1 of the float model in eval mode; `progress`, when given, is
+// updated after every batch with the images done.
+LossAccuracy evaluate_float(VggLite& model, const TensorSet& set, int64_t batch_size = 500,
+                            Progress* progress = nullptr);
 
 // Draws loss and accuracy per epoch (train and validation) from a train_log.csv.
-void plot_training_curves(const std::filesystem::path& csv, const std::filesystem::path& png);
+// Returns false when gnuplot is missing (a note is printed); throws qacc::Error for a
+// CSV that cannot be read or is not a training log.
+bool plot_training_curves(const std::filesystem::path& csv, const std::filesystem::path& png);
 
 }  // namespace qacc
