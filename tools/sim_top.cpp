@@ -29,6 +29,7 @@ struct Options {
   bool check = false;
   std::filesystem::path reference = qacc::default_reference_path();
   std::string fault;
+  bool vcd_clock = false;
 };
 
 qacc::ArchConfig make_config(const Options& o) {
@@ -48,6 +49,7 @@ int run(const Options& o) {
     auto stem = o.trace_file;
     if (stem.extension() == ".vcd") stem.replace_extension();
     in.vcd = stem;
+    in.vcd_clock = o.vcd_clock;
   }
 
   fmt::print("sim_top: {} on {}\n", o.image.string(), o.model.string());
@@ -70,7 +72,8 @@ int run(const Options& o) {
                s.bytes_written);
   fmt::print("simulated in {:.3f} s wall time; peak resident memory {:.1f} MiB\n", sim.wall_seconds,
              qacc::peak_rss_mib());
-  if (!in.vcd.empty()) fmt::print("VCD trace: {}.vcd\n", in.vcd.string());
+  if (!in.vcd.empty())
+    fmt::print("VCD trace: {}.vcd (open with: gtkwave {}.gtkw)\n", in.vcd.string(), in.vcd.string());
   if (!o.stats_json.empty()) {
     qacc::write_stats_json(o.stats_json, in, 0, r);
     fmt::print("statistics (JSON): {}\n", o.stats_json.string());
@@ -103,7 +106,9 @@ int sc_main(int argc, char** argv) {
   app.add_option("--dataflow", o.dataflow, "ws (weight-stationary) or os (output-stationary)");
   app.add_option("--set", o.overrides, "Override a config key: key=value (repeatable)");
   app.add_option("--trace", o.trace, "Trace kind: vcd or none")->check(CLI::IsMember({"vcd", "none"}))->capture_default_str();
-  app.add_option("--trace-file", o.trace_file, "VCD path")->capture_default_str();
+  app.add_option("--trace-file", o.trace_file, "VCD path (a GTKWave save file .gtkw is written beside it)")
+      ->capture_default_str();
+  app.add_flag("--vcd-clock", o.vcd_clock, "Record the clock in the VCD too (about 60 MB per image)");
   app.add_option("--stats-json", o.stats_json, "Write statistics as JSON");
   app.add_option("--stats-csv", o.stats_csv, "Write per-layer statistics as CSV");
   app.add_flag("--check", o.check, "Compare every layer with the golden references");

@@ -149,7 +149,10 @@ SimulationResult simulate(const SimulationInput& in, const ImageCallback& on_ima
       top.accelerator.inject_misreported_buffers(16);
       break;
   }
-  if (!in.vcd.empty()) top.trace(in.vcd);
+  std::vector<std::string> names;
+  for (const auto& l : in.model.layers) names.push_back(l.name);
+  top.name_layers(std::move(names));
+  if (!in.vcd.empty()) top.trace(in.vcd, in.vcd_clock);
 
   const auto start = std::chrono::steady_clock::now();
   sc_core::sc_start();

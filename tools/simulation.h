@@ -45,6 +45,7 @@ struct SimulationInput {
   QuantModel model;                      // the same, decoded on the host for reporting
   std::vector<SimImage> images;
   std::filesystem::path vcd;             // without ".vcd"; empty: no trace
+  bool vcd_clock = false;                // the clock in the VCD too (it is most of the file)
   bool keep_results = true;              // false: results only reach the callback
   FaultInjection fault;
 };

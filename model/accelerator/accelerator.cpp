@@ -13,6 +13,7 @@ Accelerator::Accelerator(sc_core::sc_module_name name, const ArchConfig& config)
       irq("irq"),
       layer("layer"),
       busy("busy"),
+      stall("stall"),
       input_buffer("input_buffer", config.input_buffer_bytes),
       weight_buffer("weight_buffer", config.weight_buffer_bytes),
       output_buffer("output_buffer", config.output_buffer_bytes),
@@ -206,9 +207,11 @@ void Accelerator::check_dma() const {
   }
 }
 
-void Accelerator::wait_for_dma(std::uint64_t ticket) {
+void Accelerator::wait_for_dma(std::uint64_t ticket, const char* cause) {
   const auto waited = sc_core::sc_time_stamp();
+  stall.write(trace_text(cause));
   dma.wait_done(ticket);
+  stall.write(trace_text(""));
   stall_cycles_ += clock_.since(waited);
   check_dma();
 }
@@ -229,13 +232,13 @@ void Accelerator::run_layer(const LayerDescriptor& d) {
   std::uint64_t ready = queue_loads(p, p.steps[0], 0);
   for (std::size_t i = 0; i < p.steps.size(); ++i) {
     const LayerStep& step = p.steps[i];
-    wait_for_dma(ready);
+    wait_for_dma(ready, "load");
     // The next step's operands load into the other halves while this one computes.
     if (i + 1 < p.steps.size()) ready = queue_loads(p, p.steps[i + 1], (i + 1) % 2);
     run_pass(p, step, i % 2);
     if (step.last) post_process_and_store(p, step);
   }
-  wait_for_dma(dma.submitted());
+  wait_for_dma(dma.submitted(), "drain");
 }
 
 // Input rows of a step that lie outside the image (the halo at its top and bottom
@@ -305,7 +308,7 @@ void Accelerator::post_process_and_store(const LayerPlan& p, const LayerStep& st
   const LayerDescriptor& d = p.d;
   // The result half must be free: its previous store has to have finished.
   const std::size_t tile = store_tickets_.size();
-  if (tile >= 2) wait_for_dma(store_tickets_[tile - 2]);
+  if (tile >= 2) wait_for_dma(store_tickets_[tile - 2], "staging");
   PpuPass post;
   post.psum_offset = 0;
   post.channels = st.oc_n;

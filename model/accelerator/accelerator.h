@@ -21,6 +21,7 @@
 #include "model/pe_array/pe_array.h"
 #include "model/ppu/post_processor.h"
 #include "model/sim/clock.h"
+#include "model/sim/trace_text.h"
 
 namespace qacc {
 
@@ -30,6 +31,8 @@ class Accelerator : public sc_core::sc_module {
   sc_core::sc_out<bool> irq;
   sc_core::sc_signal<std::uint32_t> layer;  // index of the layer running (or last run)
   sc_core::sc_signal<bool> busy;  // from the controller waking for START to the end of the layer
+  // For traces: why the controller waits on the DMA ("load", "staging", "drain"), or "".
+  sc_core::sc_signal<TraceText> stall;
 
   Sram input_buffer, weight_buffer, output_buffer;
   DmaEngine dma;
@@ -69,8 +72,9 @@ class Accelerator : public sc_core::sc_module {
   void fill_halo(const LayerPlan& plan, const LayerStep& step, std::size_t half);
   void run_pass(const LayerPlan& plan, const LayerStep& step, std::size_t half);
   void post_process_and_store(const LayerPlan& plan, const LayerStep& step);
-  // Waits for DMA ticket `ticket`, counting the wait as stall; throws the DMA's fault.
-  void wait_for_dma(std::uint64_t ticket);
+  // Waits for DMA ticket `ticket`, counting the wait as stall (for `cause`); throws
+  // the DMA's fault.
+  void wait_for_dma(std::uint64_t ticket, const char* cause);
   void check_dma() const;
   void finish(const Fault& fault);
   // The interrupt line follows IRQ_STATUS & IRQ_ENABLE at the time of the access that

@@ -10,7 +10,9 @@ namespace qacc {
 DmaEngine::DmaEngine(sc_core::sc_module_name name, const ArchConfig& config)
     : sc_module(name),
       out("out"),
-      busy("busy"),
+      load_busy("load_busy"),
+      store_busy("store_busy"),
+      buffer("buffer"),
       bytes_in_flight("bytes_in_flight"),
       config_(config),
       clock_(config.cycle_ns()) {
@@ -40,7 +42,10 @@ void DmaEngine::run() {
     while (queue_.empty()) sc_core::wait(queued_);
     const DmaRequest request = queue_.front();
     queue_.pop_front();
-    busy.write(true);
+    const bool load = request.direction == DmaRequest::Direction::kDramToSram;
+    (load ? load_busy : store_busy).write(true);
+    (load ? store_busy : load_busy).write(false);
+    buffer.write(trace_text(request.sram != nullptr ? request.sram->name() : ""));
     bytes_in_flight.write(static_cast<std::uint32_t>(std::min<std::uint64_t>(request.bytes(), UINT32_MAX)));
     // After a fault the rest of the layer's transfers are skipped, not performed.
     const std::uint64_t cycles = fault_ == DmaFault::kNone ? transfer(request) : 0;
@@ -51,7 +56,12 @@ void DmaEngine::run() {
     stats_.busy_cycles += cycles;
     ++stats_.requests;
     bytes_in_flight.write(0);
-    busy.write(!queue_.empty());
+    // Back to back with the next request: the signals change when it starts.
+    if (queue_.empty()) {
+      load_busy.write(false);
+      store_busy.write(false);
+      buffer.write(trace_text(""));
+    }
     ++completed_;
     completed_event_.notify(sc_core::SC_ZERO_TIME);
   }

@@ -17,6 +17,7 @@
 #include "model/config/arch_config.h"
 #include "model/memory/sram.h"
 #include "model/sim/clock.h"
+#include "model/sim/trace_text.h"
 
 namespace qacc {
 
@@ -49,7 +50,10 @@ enum class DmaFault { kNone, kBusError, kSramRange };
 class DmaEngine : public sc_core::sc_module {
  public:
   tlm_utils::simple_initiator_socket<DmaEngine> out;
-  sc_core::sc_signal<bool> busy;
+  // For traces: a load (DRAM to SRAM) or a store being served, its buffer's name,
+  // and the bytes of the request in flight.
+  sc_core::sc_signal<bool> load_busy, store_busy;
+  sc_core::sc_signal<TraceText> buffer;
   sc_core::sc_signal<std::uint32_t> bytes_in_flight;
 
   DmaEngine(sc_core::sc_module_name name, const ArchConfig& config);

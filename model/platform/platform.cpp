@@ -2,7 +2,9 @@
 
 #include <cstring>
 #include <fstream>
+#include <string_view>
 
+#include "base/binary.h"
 #include "base/error.h"
 #include "contract/memory_map.h"
 #include "model/sim/clock.h"
@@ -18,6 +20,7 @@ Platform::Platform(sc_core::sc_module_name name, const ArchConfig& config, Cpu::
       dram("dram", config),
       accelerator("accelerator", config),
       irq("irq"),
+      layer_name("layer_name"),
       loader("loader"),
       config_(config) {
   cpu.bus.bind(bus.in);
@@ -28,6 +31,15 @@ Platform::Platform(sc_core::sc_module_name name, const ArchConfig& config, Cpu::
   bus.out.bind(accelerator.in);
   accelerator.irq.bind(irq);
   cpu.irq.bind(irq);
+  SC_HAS_PROCESS(Platform);
+  SC_METHOD(update_layer_name);
+  sensitive << accelerator.layer;
+  dont_initialize();
+}
+
+void Platform::update_layer_name() {
+  const std::uint32_t i = accelerator.layer.read();
+  layer_name.write(trace_text(i < layer_names_.size() ? layer_names_[i] : fmt::format("layer {}", i)));
 }
 
 namespace {
@@ -106,22 +118,84 @@ void Platform::start_of_simulation() {
   }
 }
 
-void Platform::trace(const std::filesystem::path& vcd) {
+namespace {
+
+// GTKWave's trace flags (its TR_* bits): right-justified binary, decimal, ASCII; a
+// blank row that opens or closes a group.
+constexpr const char* kGtkwBinary = "@28";
+constexpr const char* kGtkwDecimal = "@24";
+constexpr const char* kGtkwAscii = "@820";
+constexpr const char* kGtkwGroupBegin = "@800200";
+constexpr const char* kGtkwGroupEnd = "@1000200";
+
+struct TracedSignal {
+  const char* group;
+  const char* name;
+  const char* format;
+  int width;  // bits, for the [msb:0] GTKWave appends to vectors
+};
+
+// What Platform::trace records, in the order the .gtkw shows it.
+constexpr TracedSignal kTraced[] = {
+    {"layer", "layer_name", kGtkwAscii, 8 * kTraceTextChars},
+    {"layer", "layer", kGtkwDecimal, 32},
+    {"layer", "accelerator_busy", kGtkwBinary, 1},
+    {"layer", "irq", kGtkwBinary, 1},
+    {"controller", "stall", kGtkwAscii, 8 * kTraceTextChars},
+    {"dma", "dma_load_busy", kGtkwBinary, 1},
+    {"dma", "dma_store_busy", kGtkwBinary, 1},
+    {"dma", "dma_buffer", kGtkwAscii, 8 * kTraceTextChars},
+    {"dma", "dma_bytes_in_flight", kGtkwDecimal, 32},
+    {"compute", "pe_array_busy", kGtkwBinary, 1},
+    {"compute", "ppu_busy", kGtkwBinary, 1},
+};
+
+}  // namespace
+
+void Platform::trace(const std::filesystem::path& vcd, bool with_clock) {
   // SystemC does not report a VCD it cannot open; find out before it matters.
   const std::filesystem::path file = vcd.string() + ".vcd";
   if (!std::ofstream(file)) fail("{}: cannot write the VCD trace", file.string());
   vcd_file_ = file;
-  clock_ = std::make_unique<sc_core::sc_clock>("clock", Clock(config_.cycle_ns()).period());
   trace_ = sc_core::sc_create_vcd_trace_file(vcd.string().c_str());
   trace_->set_time_unit(1, sc_core::SC_PS);  // the kernel's resolution
-  sc_core::sc_trace(trace_, *clock_, "clock");
+  if (with_clock) {
+    clock_ = std::make_unique<sc_core::sc_clock>("clock", Clock(config_.cycle_ns()).period());
+    sc_core::sc_trace(trace_, *clock_, "clock");
+  }
+  sc_core::sc_trace(trace_, layer_name, "layer_name");
   sc_core::sc_trace(trace_, accelerator.layer, "layer");
   sc_core::sc_trace(trace_, accelerator.busy, "accelerator_busy");
-  sc_core::sc_trace(trace_, accelerator.dma.busy, "dma_busy");
+  sc_core::sc_trace(trace_, irq, "irq");
+  sc_core::sc_trace(trace_, accelerator.stall, "stall");
+  sc_core::sc_trace(trace_, accelerator.dma.load_busy, "dma_load_busy");
+  sc_core::sc_trace(trace_, accelerator.dma.store_busy, "dma_store_busy");
+  sc_core::sc_trace(trace_, accelerator.dma.buffer, "dma_buffer");
+  sc_core::sc_trace(trace_, accelerator.dma.bytes_in_flight, "dma_bytes_in_flight");
   sc_core::sc_trace(trace_, accelerator.pe_array.busy, "pe_array_busy");
   sc_core::sc_trace(trace_, accelerator.ppu.busy, "ppu_busy");
-  sc_core::sc_trace(trace_, irq, "irq");
-  sc_core::sc_trace(trace_, accelerator.dma.bytes_in_flight, "dma_bytes_in_flight");
+  write_gtkw(vcd.string() + ".gtkw", with_clock);
+}
+
+void Platform::write_gtkw(const std::filesystem::path& gtkw, bool with_clock) const {
+  std::string text = fmt::format("[dumpfile] \"{}\"\n[timestart] 0\n[size] 1400 700\n[signals_width] 220\n",
+                                 std::filesystem::absolute(vcd_file_).string());
+  // SystemC puts every traced signal in the top scope "SystemC".
+  const auto row = [](const char* format, const std::string& name, int width) {
+    return fmt::format("{}\nSystemC.{}{}\n", format, name, width > 1 ? fmt::format("[{}:0]", width - 1) : "");
+  };
+  if (with_clock) text += row(kGtkwBinary, "clock", 1);
+  const char* open = nullptr;
+  for (const auto& s : kTraced) {
+    if (open == nullptr || std::string_view(open) != s.group) {
+      if (open != nullptr) text += fmt::format("{}\n-{}\n", kGtkwGroupEnd, open);
+      text += fmt::format("{}\n-{}\n", kGtkwGroupBegin, s.group);
+      open = s.group;
+    }
+    text += row(s.format, s.name, s.width);
+  }
+  if (open != nullptr) text += fmt::format("{}\n-{}\n", kGtkwGroupEnd, open);
+  write_file_atomic(gtkw, text);
 }
 
 }  // namespace qacc

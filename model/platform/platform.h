@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include <systemc>
@@ -15,6 +16,7 @@
 #include "model/cpu/cpu.h"
 #include "model/interconnect/router.h"
 #include "model/memory/dram.h"
+#include "model/sim/trace_text.h"
 
 namespace qacc {
 
@@ -25,6 +27,7 @@ class Platform : public sc_core::sc_module {
   Dram dram;
   Accelerator accelerator;
   sc_core::sc_signal<bool> irq;
+  sc_core::sc_signal<TraceText> layer_name;  // the running layer's name, for traces
   tlm_utils::simple_initiator_socket<Platform> loader;
 
   Platform(sc_core::sc_module_name name, const ArchConfig& config, Cpu::Program firmware);
@@ -39,12 +42,19 @@ class Platform : public sc_core::sc_module {
   // of elaboration). Throws qacc::Error if they do not fit DRAM.
   void load(std::vector<std::uint8_t> model_file, std::vector<std::vector<std::uint8_t>> images);
 
-  // Records the clock, layer index, DMA/PE/PPU busy, interrupt and DMA bytes in flight
-  // into a VCD file (path without ".vcd"). Call before sc_start.
-  void trace(const std::filesystem::path& vcd_without_extension);
+  // Names the layers by index, for layer_name.
+  void name_layers(std::vector<std::string> names) { layer_names_ = std::move(names); }
+
+  // Records layer, busy signals, stall cause, DMA loads and stores with their buffer,
+  // and the interrupt into a VCD file (path without ".vcd"), the clock only when
+  // asked (it is almost all of a VCD's size), and writes a GTKWave save file beside
+  // it (".gtkw") that opens it with the signals grouped. Call before sc_start.
+  void trace(const std::filesystem::path& vcd_without_extension, bool with_clock);
 
  private:
   std::uint8_t* dmi(std::uint64_t addr, std::size_t bytes);
+  void update_layer_name();
+  void write_gtkw(const std::filesystem::path& gtkw, bool with_clock) const;
   void start_of_simulation() override;
 
   const ArchConfig& config_;
@@ -53,6 +63,7 @@ class Platform : public sc_core::sc_module {
   std::filesystem::path vcd_file_;
   std::vector<std::uint8_t> model_file_;
   std::vector<std::vector<std::uint8_t>> images_;
+  std::vector<std::string> layer_names_;
 };
 
 }  // namespace qacc
