@@ -1,5 +1,6 @@
 #include "model/platform/platform.h"
 
+#include <cmath>
 #include <cstring>
 #include <fstream>
 #include <string_view>
@@ -8,6 +9,7 @@
 #include "base/error.h"
 #include "contract/memory_map.h"
 #include "model/sim/clock.h"
+#include "model/sim/log.h"
 
 namespace qacc {
 
@@ -32,9 +34,9 @@ Platform::Platform(sc_core::sc_module_name name, const ArchConfig& config, Cpu::
   accelerator.irq.bind(irq);
   cpu.irq.bind(irq);
   SC_HAS_PROCESS(Platform);
+  // Also at time 0: `layer` starts at 0 and does not change when layer 0 starts.
   SC_METHOD(update_layer_name);
   sensitive << accelerator.layer;
-  dont_initialize();
 }
 
 void Platform::update_layer_name() {
@@ -67,6 +69,12 @@ Platform::~Platform() {
   if (trace_ == nullptr) return;
   sc_core::sc_close_vcd_trace_file(trace_);
   blank_vcd_date(vcd_file_);
+  // Written last: the zoom that fits the whole run needs its end.
+  try {
+    write_gtkw();
+  } catch (const std::exception& e) {
+    log::warning(*this, "{}", e.what());
+  }
 }
 
 std::uint8_t* Platform::dmi(std::uint64_t addr, std::size_t bytes) {
@@ -174,17 +182,24 @@ void Platform::trace(const std::filesystem::path& vcd, bool with_clock) {
   sc_core::sc_trace(trace_, accelerator.dma.bytes_in_flight, "dma_bytes_in_flight");
   sc_core::sc_trace(trace_, accelerator.pe_array.busy, "pe_array_busy");
   sc_core::sc_trace(trace_, accelerator.ppu.busy, "ppu_busy");
-  write_gtkw(vcd.string() + ".gtkw", with_clock);
+  gtkw_file_ = vcd.string() + ".gtkw";
+  traced_clock_ = with_clock;
 }
 
-void Platform::write_gtkw(const std::filesystem::path& gtkw, bool with_clock) const {
-  std::string text = fmt::format("[dumpfile] \"{}\"\n[timestart] 0\n[size] 1400 700\n[signals_width] 220\n",
-                                 std::filesystem::absolute(vcd_file_).string());
+void Platform::write_gtkw() const {
+  // The whole run across the waveform pane of the window size below. GTKWave's zoom
+  // z shows 2^(-z - kGtkwZoomOffset) ps per pixel; the offset was measured with
+  // GTKWave 3.3.118 (Debian 12) on this file: z = -28.4 showed 1.54 ms on 870 pixels.
+  constexpr double kWavePanePixels = 820, kGtkwZoomOffset = 7.65;
+  const double end_ps = std::max(1.0, sc_core::sc_time_stamp().to_seconds() * 1e12);
+  std::string text = fmt::format(
+      "[dumpfile] \"{}\"\n[timestart] 0\n[size] 1400 700\n[signals_width] 220\n*{:.6f} 0\n",
+      std::filesystem::absolute(vcd_file_).string(), -(std::log2(end_ps / kWavePanePixels) + kGtkwZoomOffset));
   // SystemC puts every traced signal in the top scope "SystemC".
   const auto row = [](const char* format, const std::string& name, int width) {
     return fmt::format("{}\nSystemC.{}{}\n", format, name, width > 1 ? fmt::format("[{}:0]", width - 1) : "");
   };
-  if (with_clock) text += row(kGtkwBinary, "clock", 1);
+  if (traced_clock_) text += row(kGtkwBinary, "clock", 1);
   const char* open = nullptr;
   for (const auto& s : kTraced) {
     if (open == nullptr || std::string_view(open) != s.group) {
@@ -195,7 +210,7 @@ void Platform::write_gtkw(const std::filesystem::path& gtkw, bool with_clock) co
     text += row(s.format, s.name, s.width);
   }
   if (open != nullptr) text += fmt::format("{}\n-{}\n", kGtkwGroupEnd, open);
-  write_file_atomic(gtkw, text);
+  write_file_atomic(gtkw_file_, text);
 }
 
 }  // namespace qacc

@@ -54,13 +54,15 @@ class Platform : public sc_core::sc_module {
  private:
   std::uint8_t* dmi(std::uint64_t addr, std::size_t bytes);
   void update_layer_name();
-  void write_gtkw(const std::filesystem::path& gtkw, bool with_clock) const;
+  // The GTKWave save file beside the VCD, zoomed to the whole run.
+  void write_gtkw() const;
   void start_of_simulation() override;
 
   const ArchConfig& config_;
   std::unique_ptr<sc_core::sc_clock> clock_;
   sc_core::sc_trace_file* trace_ = nullptr;
-  std::filesystem::path vcd_file_;
+  std::filesystem::path vcd_file_, gtkw_file_;
+  bool traced_clock_ = false;
   std::vector<std::uint8_t> model_file_;
   std::vector<std::vector<std::uint8_t>> images_;
   std::vector<std::string> layer_names_;
