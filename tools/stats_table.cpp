@@ -42,9 +42,18 @@ const std::vector<Column>& columns() {
       {"cycles", "cycles", "START to interrupt (totals: the layers' sum)", kEverywhere, 0,
        [](const Row& r) -> Value { return r.stats.cycles; }, "accelerator_cycles", "cycles"},
       {"compute_cycles", "cycles", "PE array busy", kEverywhere, 0, counter<&Counters::compute_cycles>, "", "compute"},
-      {"stall_cycles", "cycles", "controller waiting for the DMA", kEverywhere, 0, counter<&Counters::stall_cycles>, "",
-       "stall"},
-      {"ppu_cycles", "cycles", "post-processing busy", kLayer | kTerminal, 0, counter<&Counters::ppu_cycles>, "", "ppu"},
+      {"ppu_cycles", "cycles", "post-processing busy", kEverywhere, 0, counter<&Counters::ppu_cycles>, "", "ppu"},
+      // compute + ppu + the three stalls = cycles: the controller is always doing one.
+      {"stall_load_cycles", "cycles", "waiting for a step's loads", kEverywhere, 0,
+       counter<&Counters::stall_load_cycles>, "", "st-load"},
+      {"stall_staging_cycles", "cycles", "waiting for a result half's store", kEverywhere, 0,
+       counter<&Counters::stall_staging_cycles>, "", "st-stage"},
+      {"stall_drain_cycles", "cycles", "waiting for the layer's last stores", kEverywhere, 0,
+       counter<&Counters::stall_drain_cycles>, "", "st-drain"},
+      {"stall_cycles", "cycles", "controller waiting for the DMA, all causes", kLayer | kTotal, 0,
+       [](const Row& r) -> Value { return r.stats.stall_cycles(); }, "", ""},
+      {"bound_by", "", "the largest of compute, ppu and dma (stall) cycles", kEverywhere, 0,
+       [](const Row& r) -> Value { return bound_by(r); }, "", "bound"},
       {"dma_cycles", "cycles", "DMA busy", kEverywhere, 0, counter<&Counters::dma_cycles>, "", "dma"},
       {"macs", "MACs", "multiply-accumulates", kEverywhere, 0, counter<&Counters::macs>, "", "MACs"},
       {"pe_utilization", "ratio", "MACs / (PEs x cycles)", kEverywhere, 6,
@@ -52,16 +61,23 @@ const std::vector<Column>& columns() {
       {"dram_bytes_read", "bytes", "DMA reads from DRAM", kEverywhere, 0, counter<&Counters::dram_read>, "", "DRAM rd"},
       {"dram_bytes_written", "bytes", "DMA writes to DRAM", kEverywhere, 0, counter<&Counters::dram_written>, "",
        "DRAM wr"},
+      {"achieved_dram_bytes_per_cycle", "bytes/cycle", "DRAM bytes read and written over cycles", kEverywhere, 3,
+       [](const Row& r) -> Value {
+         return r.stats.cycles == 0 ? 0.0
+                                    : static_cast<double>(r.stats.dram_read + r.stats.dram_written) /
+                                          static_cast<double>(r.stats.cycles);
+       },
+       "", "B/cyc"},
       {"input_buffer/reads", "bytes", "input buffer reads", kLayer, 0, counter<&Counters::input_buffer_reads>, "", ""},
       {"input_buffer/writes", "bytes", "input buffer writes", kLayer, 0, counter<&Counters::input_buffer_writes>, "", ""},
       {"weight_buffer/reads", "bytes", "weight buffer reads", kLayer, 0, counter<&Counters::weight_buffer_reads>, "", ""},
       {"weight_buffer/writes", "bytes", "weight buffer writes", kLayer, 0, counter<&Counters::weight_buffer_writes>, "", ""},
       {"output_buffer/reads", "bytes", "output buffer reads", kLayer, 0, counter<&Counters::output_buffer_reads>, "", ""},
       {"output_buffer/writes", "bytes", "output buffer writes", kLayer, 0, counter<&Counters::output_buffer_writes>, "", ""},
-      {"sram_bytes", "bytes", "all buffers, read plus written", kTotal | kTerminal, 0,
-       [](const Row& r) -> Value { return r.stats.sram_bytes(); }, "", "SRAM B"},
-      {"register_accesses", "accesses", "register reads and writes from the START before", kEverywhere, 0,
-       counter<&Counters::register_accesses>, "", "regs"},
+      {"sram_bytes", "bytes", "all buffers, read plus written", kTotal, 0,
+       [](const Row& r) -> Value { return r.stats.sram_bytes(); }, "", ""},
+      {"register_accesses", "accesses", "register reads and writes from the START before", kLayer | kTotal, 0,
+       counter<&Counters::register_accesses>, "", ""},
       {"energy_pj/total", "pJ", "energy proxy (docs/design-space.md)", kEverywhere, 1,
        [](const Row& r) -> Value { return r.energy.total_pj(); }, "", "energy pJ"},
       {"energy_pj/mac", "pJ", "MAC energy", kLayerJson | kTotal, 1, [](const Row& r) -> Value { return r.energy.mac_pj; }, "", ""},
@@ -81,6 +97,12 @@ const std::vector<Column>& columns() {
   return table;
 }
 
+std::string bound_by(const Row& r) {
+  const std::uint64_t compute = r.stats.compute_cycles, ppu = r.stats.ppu_cycles, dma = r.stats.stall_cycles();
+  if (compute >= ppu && compute >= dma) return "compute";
+  return dma >= ppu ? "dma" : "ppu";
+}
+
 std::string csv_name(std::string_view key) {
   // A nested total reads as its parent: "energy_pj/total" -> "energy_pj".
   constexpr std::string_view kTotal = "/total";
@@ -94,11 +116,13 @@ std::string csv_name(std::string_view key) {
 
 std::string format_value(const Value& v, int decimals) {
   if (const auto* i = std::get_if<std::uint64_t>(&v)) return fmt::format("{}", *i);
+  if (const auto* text = std::get_if<std::string>(&v)) return *text;
   return fmt::format("{:.{}f}", std::get<double>(v), decimals);
 }
 
 nlohmann::json json_value(const Value& v) {
   if (const auto* i = std::get_if<std::uint64_t>(&v)) return *i;
+  if (const auto* text = std::get_if<std::string>(&v)) return *text;
   return std::get<double>(v);
 }
 

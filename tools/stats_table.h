@@ -17,7 +17,7 @@
 
 namespace qacc::stats {
 
-using Value = std::variant<std::uint64_t, double>;
+using Value = std::variant<std::uint64_t, double, std::string>;
 
 // One row: a layer, or the sum of an image's layers.
 struct Row {
@@ -48,6 +48,10 @@ struct Column {
 };
 
 const std::vector<Column>& columns();
+
+// The largest of a row's time components, which add up to its cycles: "compute" (PE
+// array), "ppu", or "dma" (the controller waiting for loads and stores).
+std::string bound_by(const Row& row);
 
 // The CSV header of a key: "energy_pj/mac" -> "energy_pj_mac", "energy_pj/total" -> "energy_pj".
 std::string csv_name(std::string_view key);

@@ -37,6 +37,7 @@ constexpr Figure kBoundKeys[] = {{"compute_bound_cycles", 1}, {"dram_bound_cycle
 
 // A JSON number as the CSV shows it: integers as they are, reals to `decimals` places.
 std::string csv_number(const json& v, int decimals) {
+  if (v.is_string()) return csv_field(v.get<std::string>());
   if (v.is_number_float()) return stats::format_value(v.get<double>(), decimals);
   return stats::format_value(v.get<std::uint64_t>(), decimals);
 }

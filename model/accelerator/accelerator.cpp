@@ -148,7 +148,9 @@ Counters Accelerator::counters() const {
   c.output_buffer_reads = output_buffer.reads();
   c.output_buffer_writes = output_buffer.writes();
   c.register_accesses = register_accesses_;
-  c.stall_cycles = stall_cycles_;
+  c.stall_load_cycles = stall_load_cycles_;
+  c.stall_staging_cycles = stall_staging_cycles_;
+  c.stall_drain_cycles = stall_drain_cycles_;
   c.tiles = tiles_;
   return c;
 }
@@ -207,12 +209,20 @@ void Accelerator::check_dma() const {
   }
 }
 
-void Accelerator::wait_for_dma(std::uint64_t ticket, const char* cause) {
+void Accelerator::wait_for_dma(std::uint64_t ticket, Stall cause) {
+  struct Cause {
+    const char* name;
+    std::uint64_t Accelerator::*cycles;
+  };
+  static constexpr Cause kCauses[] = {{"load", &Accelerator::stall_load_cycles_},
+                                      {"staging", &Accelerator::stall_staging_cycles_},
+                                      {"drain", &Accelerator::stall_drain_cycles_}};
+  const Cause& c = kCauses[static_cast<int>(cause)];
   const auto waited = sc_core::sc_time_stamp();
-  stall.write(trace_text(cause));
+  stall.write(trace_text(c.name));
   dma.wait_done(ticket);
   stall.write(trace_text(""));
-  stall_cycles_ += clock_.since(waited);
+  this->*c.cycles += clock_.since(waited);
   check_dma();
 }
 
@@ -232,13 +242,13 @@ void Accelerator::run_layer(const LayerDescriptor& d) {
   std::uint64_t ready = queue_loads(p, p.steps[0], 0);
   for (std::size_t i = 0; i < p.steps.size(); ++i) {
     const LayerStep& step = p.steps[i];
-    wait_for_dma(ready, "load");
+    wait_for_dma(ready, Stall::kLoad);
     // The next step's operands load into the other halves while this one computes.
     if (i + 1 < p.steps.size()) ready = queue_loads(p, p.steps[i + 1], (i + 1) % 2);
     run_pass(p, step, i % 2);
     if (step.last) post_process_and_store(p, step);
   }
-  wait_for_dma(dma.submitted(), "drain");
+  wait_for_dma(dma.submitted(), Stall::kDrain);
 }
 
 // Input rows of a step that lie outside the image (the halo at its top and bottom
@@ -308,7 +318,7 @@ void Accelerator::post_process_and_store(const LayerPlan& p, const LayerStep& st
   const LayerDescriptor& d = p.d;
   // The result half must be free: its previous store has to have finished.
   const std::size_t tile = store_tickets_.size();
-  if (tile >= 2) wait_for_dma(store_tickets_[tile - 2], "staging");
+  if (tile >= 2) wait_for_dma(store_tickets_[tile - 2], Stall::kStaging);
   PpuPass post;
   post.psum_offset = 0;
   post.channels = st.oc_n;

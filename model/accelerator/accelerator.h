@@ -72,9 +72,12 @@ class Accelerator : public sc_core::sc_module {
   void fill_halo(const LayerPlan& plan, const LayerStep& step, std::size_t half);
   void run_pass(const LayerPlan& plan, const LayerStep& step, std::size_t half);
   void post_process_and_store(const LayerPlan& plan, const LayerStep& step);
-  // Waits for DMA ticket `ticket`, counting the wait as stall (for `cause`); throws
+  // Why the controller waits on the DMA: a step's loads, a result half still being
+  // stored, the layer's last stores.
+  enum class Stall { kLoad, kStaging, kDrain };
+  // Waits for DMA ticket `ticket`, counting the wait as stall of its cause; throws
   // the DMA's fault.
-  void wait_for_dma(std::uint64_t ticket, const char* cause);
+  void wait_for_dma(std::uint64_t ticket, Stall cause);
   void check_dma() const;
   void finish(const Fault& fault);
   // The interrupt line follows IRQ_STATUS & IRQ_ENABLE at the time of the access that
@@ -89,7 +92,8 @@ class Accelerator : public sc_core::sc_module {
   LayerDescriptor latched_;
   std::int64_t hang_layer_ = -1;
   // The controller's own counters; the blocks keep theirs.
-  std::uint64_t register_accesses_ = 0, stall_cycles_ = 0, tiles_ = 0;
+  std::uint64_t register_accesses_ = 0, tiles_ = 0;
+  std::uint64_t stall_load_cycles_ = 0, stall_staging_cycles_ = 0, stall_drain_cycles_ = 0;
   std::uint64_t accesses_at_start_ = 0, latched_accesses_ = 0;
   std::vector<std::uint64_t> store_tickets_;  // of the current layer, one per tile
   std::vector<LayerStats> layer_stats_;

@@ -16,7 +16,9 @@ namespace qacc {
 // named, through its own statistics; Accelerator::counters() gathers them.
 #define QACC_LAYER_COUNTERS(X)                                                       \
   X(compute_cycles, "PE array busy (PeArray)")                                      \
-  X(stall_cycles, "controller waiting for the DMA (Accelerator)")                    \
+  X(stall_load_cycles, "controller waiting for a step's loads (Accelerator)")        \
+  X(stall_staging_cycles, "waiting for a result half's store (Accelerator)")          \
+  X(stall_drain_cycles, "waiting for the layer's last stores (Accelerator)")          \
   X(ppu_cycles, "post-processing busy (PostProcessor)")                             \
   X(saturated_high, "outputs clipped at 255 (PostProcessor)")                        \
   X(saturated_low, "outputs clipped at 0, without ReLU (PostProcessor)")             \
@@ -40,6 +42,8 @@ struct Counters {
   QACC_LAYER_COUNTERS(QACC_DECLARE)
 #undef QACC_DECLARE
 
+  // The controller's waits on the DMA, whatever the cause.
+  std::uint64_t stall_cycles() const { return stall_load_cycles + stall_staging_cycles + stall_drain_cycles; }
   std::uint64_t sram_bytes() const {
     return input_buffer_reads + input_buffer_writes + weight_buffer_reads + weight_buffer_writes +
            output_buffer_reads + output_buffer_writes;

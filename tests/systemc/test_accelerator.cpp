@@ -425,7 +425,7 @@ TEST(Accelerator, ConvLayerMatchesANaiveReference) {
       EXPECT_EQ(s.compute_cycles, expected_compute_cycles(tile_out, tile_rows, tile_in));
       EXPECT_EQ(s.ppu_cycles, expected_ppu_cycles(tile_out, tile_rows));
       // Every cycle of the controller is compute, post-processing or a stall.
-      EXPECT_EQ(s.cycles, s.compute_cycles + s.ppu_cycles + s.stall_cycles);
+      EXPECT_EQ(s.cycles, s.compute_cycles + s.ppu_cycles + s.stall_cycles());
       if (tile_out == 4 && tile_rows == 4 && tile_in == 3) {
         // The whole layer in one step, counted by hand (docs/timing.md; 64-byte bursts,
         // 16-byte bus, 16 bytes per DRAM cycle, latency 20, setup 4: a burst of b bytes
@@ -442,7 +442,9 @@ TEST(Accelerator, ConvLayerMatchesANaiveReference) {
         // Nothing overlaps: stall = load 155 + final drain 25 = 180 = the DMA's busy time.
         EXPECT_EQ(s.compute_cycles, 210u);
         EXPECT_EQ(s.ppu_cycles, 20u);
-        EXPECT_EQ(s.stall_cycles, 180u);
+        EXPECT_EQ(s.stall_load_cycles, 155u);
+        EXPECT_EQ(s.stall_staging_cycles, 0u);
+        EXPECT_EQ(s.stall_drain_cycles, 25u);
         EXPECT_EQ(s.dma_cycles, 180u);
         EXPECT_EQ(s.cycles, 410u);
         EXPECT_EQ(s.dram_read, 48u + 108 + 16);
