@@ -67,6 +67,38 @@ std::string design_config_text(const ArchConfig& config) {
   return text;
 }
 
+std::string config_printout(const ArchConfig& config) {
+  // Groups by key prefix; a key no group claims lands in "other", so none is lost.
+  static constexpr std::pair<const char*, const char*> kGroups[] = {
+      {"array", "pe_ clock_mhz dataflow ppu_lanes"},
+      {"buffers", "input_buffer weight_buffer output_buffer"},
+      {"memory", "dma_ dram_"},
+      {"cpu", "quantum_cycles"},
+      {"energy/area", "energy_ area_"},
+  };
+  const auto defaults = describe(ArchConfig{});
+  const auto values = describe(config);
+  std::vector<std::string> lines(std::size(kGroups) + 1);
+  for (std::size_t k = 0; k < values.size(); ++k) {
+    const auto& [key, value] = values[k];
+    std::size_t group = std::size(kGroups);
+    for (std::size_t g = 0; g < std::size(kGroups) && group == std::size(kGroups); ++g) {
+      const std::string prefixes = kGroups[g].second;
+      for (std::size_t at = 0; at < prefixes.size();) {
+        const std::size_t end = std::min(prefixes.find(' ', at), prefixes.size());
+        if (key.rfind(prefixes.substr(at, end - at), 0) == 0) group = g;
+        at = end + 1;
+      }
+    }
+    lines[group] += fmt::format(" {}={}{}", key, value, value == defaults[k].second ? "" : "*");
+  }
+  std::string text;
+  for (std::size_t g = 0; g < lines.size(); ++g)
+    if (!lines[g].empty())
+      text += fmt::format("  {:<12}{}\n", g < std::size(kGroups) ? kGroups[g].first : "other", lines[g]);
+  return text;
+}
+
 std::string design_tag(const ArchConfig& config) {
   return sha256_hex(design_config_text(config)).substr(0, kDesignTagDigits);
 }

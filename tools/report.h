@@ -26,6 +26,9 @@ ImageFigures image_figures(const SimulationInput& in, const ImageResult& r);
 // ran the same design; the manifest also carries the whole hash.
 inline constexpr std::size_t kDesignTagDigits = 12;
 std::string design_config_text(const ArchConfig& config);
+// The configuration as sim_top prints it: keys grouped (array, buffers, memory, CPU,
+// energy and area), a value that differs from the built-in default marked with '*'.
+std::string config_printout(const ArchConfig& config);
 std::string design_tag(const ArchConfig& config);
 
 void print_report(const SimulationInput& in, std::size_t image, const ImageResult& r);

@@ -53,9 +53,7 @@ int run(const Options& o) {
   }
 
   fmt::print("sim_top: {} on {}\n", o.image.string(), o.model.string());
-  fmt::print("design {}:", qacc::design_tag(in.config));
-  for (const auto& [key, value] : qacc::describe(in.config)) fmt::print(" {}={}", key, value);
-  fmt::print("\n");
+  fmt::print("design {} (* differs from the default):\n{}", qacc::design_tag(in.config), qacc::config_printout(in.config));
 
   std::optional<qacc::ReferenceSet> golden;
   if (o.check) golden = qacc::load_references(o.reference);
