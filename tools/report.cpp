@@ -10,6 +10,7 @@
 #include "base/hash.h"
 #include "model/func/int8_network.h"
 #include "model/io/cifar.h"
+#include "qacc_version.h"
 
 namespace qacc {
 namespace {
@@ -194,6 +195,8 @@ nlohmann::json stats_json(const SimulationInput& in, std::size_t image, const Im
                                    {"image", source.source},
                                    {"image_sha256", sha256_hex(source.pixels.data(), source.pixels.size())},
                                    {"design", design_tag(in.config)},
+                                   {"tool_version", QACC_VERSION},
+                                   {"build_type", QACC_BUILD_TYPE},
                                    {"config_sha256", sha256_hex(design_config_text(in.config))}};
   return {{"model", in.model_path.string()},
           {"manifest", manifest},
