@@ -10,7 +10,7 @@
 #include "base/hash.h"
 #include "model/func/int8_network.h"
 #include "model/io/cifar.h"
-#include "qacc_version.h"
+#include "tools/generated/qacc_version.h"  // in the build tree: tools/version.cmake
 
 namespace qacc {
 namespace {
