@@ -65,6 +65,18 @@ const std::map<std::string, Key>& keys() {
       {"dma_bus_bytes", number_key("dma_bus_bytes", &ArchConfig::dma_bus_bytes)},
       {"dma_burst_bytes", number_key("dma_burst_bytes", &ArchConfig::dma_burst_bytes)},
       {"dma_setup_cycles", number_key("dma_setup_cycles", &ArchConfig::dma_setup_cycles)},
+      {"dma_max_outstanding", number_key("dma_max_outstanding", &ArchConfig::dma_max_outstanding)},
+      {"dram_model", {[](ArchConfig& c, const std::string& v) {
+                        if (v == "simple")
+                          c.dram_model = DramModel::kSimple;
+                        else if (v == "dramsys")
+                          c.dram_model = DramModel::kDramSys;
+                        else
+                          throw UsageError(fmt::format("config key dram_model: '{}', expected simple or dramsys", v));
+                      },
+                      [](const ArchConfig& c) { return std::string(to_string(c.dram_model)); }}},
+      {"dram_memspec", {[](ArchConfig& c, const std::string& v) { c.dram_memspec = v; },
+                        [](const ArchConfig& c) { return c.dram_memspec; }}},
       {"dram_latency_cycles", number_key("dram_latency_cycles", &ArchConfig::dram_latency_cycles)},
       {"dram_bytes_per_cycle", number_key("dram_bytes_per_cycle", &ArchConfig::dram_bytes_per_cycle)},
       {"dram_bytes", number_key("dram_bytes", &ArchConfig::dram_bytes)},
@@ -107,6 +119,7 @@ void set_key(ArchConfig& c, const std::string& key, const std::string& value) {
 }  // namespace
 
 const char* to_string(Dataflow d) { return d == Dataflow::kWeightStationary ? "ws" : "os"; }
+const char* to_string(DramModel m) { return m == DramModel::kSimple ? "simple" : "dramsys"; }
 
 void validate(const ArchConfig& c) {
   auto require = [](bool ok, const char* key, const std::string& why) {
@@ -126,6 +139,8 @@ void validate(const ArchConfig& c) {
   require(c.dma_burst_bytes >= c.dma_bus_bytes && c.dma_burst_bytes <= 4096, "dma_burst_bytes",
           "must be dma_bus_bytes..4096");
   require(c.dma_setup_cycles <= 10000, "dma_setup_cycles", "must be at most 10000");
+  require(c.dma_max_outstanding >= 1 && c.dma_max_outstanding <= 256, "dma_max_outstanding", "must be 1..256");
+  require(!c.dram_memspec.empty(), "dram_memspec", "must name a DRAMSys configuration");
   require(c.dram_latency_cycles <= 100000, "dram_latency_cycles", "must be at most 100000");
   require(c.dram_bytes_per_cycle >= 1 && c.dram_bytes_per_cycle <= 1024, "dram_bytes_per_cycle", "must be 1..1024");
   require(c.dram_bytes >= (1u << 20) && c.dram_bytes <= (1u << 30), "dram_bytes", "must be 1 MiB..1 GiB");

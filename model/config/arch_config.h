@@ -10,8 +10,12 @@
 namespace qacc {
 
 enum class Dataflow { kWeightStationary, kOutputStationary };
+// simple: latency + bytes / bandwidth, latencies overlapped, one shared data bus
+// (docs/timing.md); dramsys: DRAMSys's controller and JEDEC timings underneath.
+enum class DramModel { kSimple, kDramSys };
 
 const char* to_string(Dataflow dataflow);
+const char* to_string(DramModel model);
 
 struct ArchConfig {
   double clock_mhz = 1000.0;
@@ -25,6 +29,11 @@ struct ArchConfig {
   std::uint32_t dma_bus_bytes = 16;                // bytes per bus beat
   std::uint32_t dma_burst_bytes = 256;             // largest burst
   std::uint32_t dma_setup_cycles = 4;              // per burst
+  std::uint32_t dma_max_outstanding = 8;           // bursts in flight, reads and writes together
+  DramModel dram_model = DramModel::kSimple;
+  // dramsys only: one of DRAMSys's shipped configurations by name (ddr4-example, ...)
+  // or a path to a DRAMSys configuration JSON.
+  std::string dram_memspec = "ddr4-example";
   std::uint32_t dram_latency_cycles = 40;          // per access
   std::uint32_t dram_bytes_per_cycle = 16;
   std::uint32_t dram_bytes = 64u << 20;

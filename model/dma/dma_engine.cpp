@@ -14,16 +14,24 @@ DmaEngine::DmaEngine(sc_core::sc_module_name name, const ArchConfig& config)
       store_busy("store_busy"),
       buffer("buffer"),
       bytes_in_flight("bytes_in_flight"),
+      outstanding("outstanding"),
       config_(config),
-      clock_(config.cycle_ns()) {
+      clock_(config.cycle_ns()),
+      responses_(this, &DmaEngine::on_response),
+      completions_(this, &DmaEngine::retire) {
+  out.register_nb_transport_bw(this, &DmaEngine::nb_transport_bw);
   SC_HAS_PROCESS(DmaEngine);
-  SC_THREAD(run);
+  SC_THREAD(issue);
+  SC_METHOD(drive_signals);
+  sensitive << signals_changed_;
+  dont_initialize();
 }
 
 std::uint64_t DmaEngine::submit(const DmaRequest& request) {
-  queue_.push_back(request);
+  queue_.emplace_back(++submitted_, request);
+  tickets_.emplace_back();
   queued_.notify(sc_core::SC_ZERO_TIME);
-  return ++submitted_;
+  return submitted_;
 }
 
 void DmaEngine::wait_done(std::uint64_t ticket) {
@@ -37,37 +45,52 @@ void DmaEngine::clear_fault() {
   fault_address_ = 0;
 }
 
-void DmaEngine::run() {
+DmaStats DmaEngine::stats() const {
+  DmaStats s = stats_;
+  const std::uint64_t now = clock_.now();
+  s.in_flight_cycles += in_flight_ * (now - accounted_);
+  if (in_flight_ > 0) s.busy_cycles += now - busy_since_;
+  if (read_.in_flight > 0) s.read_busy_cycles += now - read_.busy_since;
+  if (write_.in_flight > 0) s.write_busy_cycles += now - write_.busy_since;
+  return s;
+}
+
+void DmaEngine::account() {
+  const std::uint64_t now = clock_.now();
+  stats_.in_flight_cycles += in_flight_ * (now - accounted_);
+  accounted_ = now;
+}
+
+void DmaEngine::drive_signals() {
+  buffer.write(trace_text(issuing_));
+  load_busy.write(read_.in_flight > 0);
+  store_busy.write(write_.in_flight > 0);
+  const std::uint64_t bytes = read_.bytes_in_flight + write_.bytes_in_flight;
+  bytes_in_flight.write(static_cast<std::uint32_t>(std::min<std::uint64_t>(bytes, UINT32_MAX)));
+  outstanding.write(in_flight_);
+}
+
+void DmaEngine::issue() {
   for (;;) {
-    while (queue_.empty()) sc_core::wait(queued_);
-    const DmaRequest request = queue_.front();
-    queue_.pop_front();
-    const bool load = request.direction == DmaRequest::Direction::kDramToSram;
-    (load ? load_busy : store_busy).write(true);
-    (load ? store_busy : load_busy).write(false);
-    buffer.write(trace_text(request.sram != nullptr ? request.sram->name() : ""));
-    bytes_in_flight.write(static_cast<std::uint32_t>(std::min<std::uint64_t>(request.bytes(), UINT32_MAX)));
-    // After a fault the rest of the layer's transfers are skipped, not performed.
-    const std::uint64_t cycles = fault_ == DmaFault::kNone ? transfer(request) : 0;
-    log::debug(*this, "{} {} x {} bytes at {:#x}: {} cycles",
-               request.direction == DmaRequest::Direction::kDramToSram ? "load" : "store", request.rows,
-               request.row_bytes, request.dram_addr, cycles);
-    clock_.wait(cycles);
-    stats_.busy_cycles += cycles;
-    ++stats_.requests;
-    bytes_in_flight.write(0);
-    // Back to back with the next request: the signals change when it starts.
     if (queue_.empty()) {
-      load_busy.write(false);
-      store_busy.write(false);
-      buffer.write(trace_text(""));
+      issuing_ = "";
+      update_signals();
     }
-    ++completed_;
-    completed_event_.notify(sc_core::SC_ZERO_TIME);
+    while (queue_.empty()) sc_core::wait(queued_);
+    const auto [ticket, request] = queue_.front();
+    queue_.pop_front();
+    issuing_ = request.sram != nullptr ? request.sram->name().c_str() : "";
+    update_signals();
+    log::debug(*this, "{} {} x {} bytes at {:#x}", request.direction == DmaRequest::Direction::kDramToSram ? "load" : "store",
+               request.rows, request.row_bytes, request.dram_addr);
+    // After a fault the rest of the layer's transfers are skipped, not performed.
+    if (fault_ == DmaFault::kNone) issue_request(ticket, request);
+    tickets_[ticket - completed_ - 1].issued = true;
+    finish_ticket();
   }
 }
 
-std::uint64_t DmaEngine::transfer(const DmaRequest& request) {
+void DmaEngine::issue_request(std::uint64_t ticket, const DmaRequest& request) {
   // Rows contiguous on both sides are one row: bursts then span row boundaries (a
   // dense layer's input chunk is c_n rows of one byte each).
   DmaRequest r = request;
@@ -75,51 +98,149 @@ std::uint64_t DmaEngine::transfer(const DmaRequest& request) {
     r.row_bytes *= r.rows;
     r.rows = 1;
   }
-  const bool to_sram = r.direction == DmaRequest::Direction::kDramToSram;
+  const bool read = r.direction == DmaRequest::Direction::kDramToSram;
   std::uint8_t* local = nullptr;
   try {
     local = r.sram->span(r.sram_offset, r.local_extent());
   } catch (const SramRangeError& e) {
     fault_ = DmaFault::kSramRange;
     fault_address_ = e.offset;
-    return 0;
+    return;
   }
-  if (to_sram)
+  if (read)
     r.sram->note_writes(r.bytes());
   else
     r.sram->note_reads(r.bytes());
-
-  std::uint64_t cycles = 0;
-  tlm::tlm_generic_payload trans;
   for (std::uint32_t row = 0; row < r.rows; ++row) {
     for (std::uint32_t done = 0; done < r.row_bytes;) {
-      const std::uint32_t len = std::min(config_.dma_burst_bytes, r.row_bytes - done);
       const std::uint64_t addr = r.dram_addr + row * r.dram_stride + done;
-      trans.set_command(to_sram ? tlm::TLM_READ_COMMAND : tlm::TLM_WRITE_COMMAND);
-      trans.set_address(addr);
-      trans.set_data_ptr(local + row * r.local_stride() + done);
-      trans.set_data_length(len);
-      trans.set_streaming_width(len);
-      trans.set_byte_enable_ptr(nullptr);
-      trans.set_dmi_allowed(false);
-      trans.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-      sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
-      out->b_transport(trans, delay);
-      if (trans.is_response_error()) {
-        fault_ = DmaFault::kBusError;
-        fault_address_ = addr;
-        log::warning(*this, "burst of {} bytes at {:#x}: {}", len, addr, trans.get_response_string());
-        return cycles;
-      }
-      // The DRAM annotated latency and bandwidth; the DMA adds setup and bus beats.
-      cycles += clock_.cycles(delay) + timing::dma_overhead_cycles(config_, len);
-      log::trace(*this, "burst {} bytes at {:#x}", len, addr);
-      ++stats_.bursts;
-      (to_sram ? stats_.dram_bytes_read : stats_.dram_bytes_written) += len;
-      done += len;
+      std::uint64_t len = std::min(config_.dma_burst_bytes, r.row_bytes - done);
+      if (boundary_ != 0) len = std::min(len, boundary_ - addr % boundary_);
+      while (in_flight_ >= config_.dma_max_outstanding) sc_core::wait(credit_);
+      if (fault_ != DmaFault::kNone) return;
+      send(ticket, read, addr, local + row * r.local_stride() + done, static_cast<std::uint32_t>(len));
+      done += static_cast<std::uint32_t>(len);
     }
   }
-  return cycles;
+}
+
+void DmaEngine::send(std::uint64_t ticket, bool read, std::uint64_t addr, std::uint8_t* data, std::uint32_t len) {
+  account();
+  const std::uint64_t now = clock_.now();
+  Channel& ch = read ? read_ : write_;
+  if (in_flight_++ == 0) busy_since_ = now;
+  if (ch.in_flight++ == 0) ch.busy_since = now;
+  ch.bytes_in_flight += len;
+  update_signals();
+
+  tlm::tlm_generic_payload* trans = pool_.allocate();
+  trans->set_command(read ? tlm::TLM_READ_COMMAND : tlm::TLM_WRITE_COMMAND);
+  trans->set_address(addr);
+  trans->set_data_ptr(data);
+  trans->set_data_length(len);
+  trans->set_streaming_width(len);
+  trans->set_byte_enable_ptr(nullptr);
+  trans->set_dmi_allowed(false);
+  trans->set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  bursts_[trans] = Burst{ticket, now, len, read};
+  ++tickets_[ticket - completed_ - 1].in_flight;
+  log::trace(*this, "burst {} bytes at {:#x}", len, addr);
+
+  // The issue stage's address generation, serial across bursts.
+  clock_.wait(config_.dma_setup_cycles);
+  tlm::tlm_phase phase = tlm::BEGIN_REQ;
+  sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+  switch (out->nb_transport_fw(*trans, phase, delay)) {
+    case tlm::TLM_ACCEPTED:
+      // Back-pressure: no new request until the target has taken this one.
+      waiting_end_request_ = true;
+      while (waiting_end_request_) sc_core::wait(end_request_);
+      break;
+    case tlm::TLM_UPDATED:
+      if (phase == tlm::END_REQ) {
+        sc_core::wait(delay);
+      } else if (phase == tlm::BEGIN_RESP) {
+        responses_.notify(*trans, phase, delay);
+      }
+      break;
+    case tlm::TLM_COMPLETED:
+      // The target finished it in one call (the simple DRAM, or an error at the bus):
+      // the response is at the annotated time.
+      responses_.notify(*trans, phase, delay);
+      break;
+  }
+}
+
+tlm::tlm_sync_enum DmaEngine::nb_transport_bw(tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,
+                                              sc_core::sc_time& delay) {
+  if (phase == tlm::END_REQ || phase == tlm::BEGIN_RESP) {
+    // BEGIN_RESP without END_REQ implies it.
+    if (waiting_end_request_) {
+      waiting_end_request_ = false;
+      end_request_.notify(delay);
+    }
+  }
+  if (phase == tlm::BEGIN_RESP) {
+    responses_.notify(trans, phase, delay);
+    return tlm::TLM_COMPLETED;  // taken at once: no END_RESP round trip
+  }
+  return tlm::TLM_ACCEPTED;
+}
+
+void DmaEngine::on_response(tlm::tlm_generic_payload& trans, const tlm::tlm_phase& phase) {
+  const Burst& b = bursts_.at(&trans);
+  Channel& ch = b.read ? read_ : write_;
+  // The data streams through the engine's port while the DRAM sends it: a port
+  // narrower than the DRAM adds its extra beats after the response, and bursts
+  // queue for it (timing::dma_overhead_cycles with one burst in flight).
+  const std::uint64_t now = clock_.now();
+  const std::uint64_t beats = (b.bytes + config_.dma_bus_bytes - 1) / config_.dma_bus_bytes;
+  const std::uint64_t extra = timing::dma_overhead_cycles(config_, b.bytes) - config_.dma_setup_cycles;
+  const std::uint64_t done = std::max(now + extra, ch.port_free + beats);
+  ch.port_free = done;
+  if (trans.is_response_error() && fault_ == DmaFault::kNone) {
+    fault_ = DmaFault::kBusError;
+    fault_address_ = trans.get_address();
+    log::warning(*this, "burst of {} bytes at {:#x}: {}", b.bytes, trans.get_address(), trans.get_response_string());
+  }
+  if (done == now)
+    retire(trans, phase);
+  else
+    completions_.notify(trans, phase, clock_.time(done) - sc_core::sc_time_stamp());
+}
+
+void DmaEngine::retire(tlm::tlm_generic_payload& trans, const tlm::tlm_phase&) {
+  account();
+  const auto it = bursts_.find(&trans);
+  const Burst b = it->second;
+  bursts_.erase(it);
+  const std::uint64_t now = clock_.now();
+  Channel& ch = b.read ? read_ : write_;
+  if (--in_flight_ == 0) stats_.busy_cycles += now - busy_since_;
+  if (--ch.in_flight == 0) (b.read ? stats_.read_busy_cycles : stats_.write_busy_cycles) += now - ch.busy_since;
+  ch.bytes_in_flight -= b.bytes;
+  update_signals();
+  latencies_.push_back(static_cast<std::uint32_t>(now - b.started));
+  stats_.latency_cycles += now - b.started;
+  if (!trans.is_response_error()) {
+    ++stats_.bursts;
+    (b.read ? stats_.dram_bytes_read : stats_.dram_bytes_written) += b.bytes;
+  }
+  trans.release();
+  --tickets_[b.ticket - completed_ - 1].in_flight;
+  credit_.notify();
+  finish_ticket();
+}
+
+void DmaEngine::finish_ticket() {
+  bool any = false;
+  while (!tickets_.empty() && tickets_.front().issued && tickets_.front().in_flight == 0) {
+    tickets_.pop_front();
+    ++completed_;
+    ++stats_.requests;
+    any = true;
+  }
+  if (any) completed_event_.notify(sc_core::SC_ZERO_TIME);
 }
 
 }  // namespace qacc

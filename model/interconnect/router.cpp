@@ -19,6 +19,8 @@ Router::Router(sc_core::sc_module_name name, std::vector<AddressRegion> map)
     }
   }
   in.register_b_transport(this, &Router::b_transport);
+  in.register_nb_transport_fw(this, &Router::nb_transport_fw);
+  out.register_nb_transport_bw(this, &Router::nb_transport_bw);
   in.register_transport_dbg(this, &Router::transport_dbg);
   in.register_get_direct_mem_ptr(this, &Router::get_direct_mem_ptr);
   out.register_invalidate_direct_mem_ptr(this, &Router::invalidate_direct_mem_ptr);
@@ -32,20 +34,60 @@ int Router::decode(std::uint64_t addr, std::uint64_t len) const {
   return -1;
 }
 
-void Router::b_transport(int, tlm::tlm_generic_payload& t, sc_core::sc_time& delay) {
-  const std::uint64_t addr = t.get_address();
-  const int target = decode(addr, t.get_data_length());
+int Router::route(tlm::tlm_generic_payload& t) {
+  const int target = decode(t.get_address(), t.get_data_length());
   if (target < 0) {
     ++misses_;
     t.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
-    return;
+    return -1;
   }
   auto& s = stats_[static_cast<std::size_t>(target)];
   ++s.transactions;
   (t.is_read() ? s.bytes_read : s.bytes_written) += t.get_data_length();
-  t.set_address(addr - map_[static_cast<std::size_t>(target)].base);
+  t.set_address(t.get_address() - map_[static_cast<std::size_t>(target)].base);
+  return target;
+}
+
+void Router::b_transport(int, tlm::tlm_generic_payload& t, sc_core::sc_time& delay) {
+  const std::uint64_t addr = t.get_address();
+  const int target = route(t);
+  if (target < 0) return;
   out[target]->b_transport(t, delay);
   t.set_address(addr);
+}
+
+tlm::tlm_sync_enum Router::nb_transport_fw(int id, tlm::tlm_generic_payload& t, tlm::tlm_phase& phase,
+                                           sc_core::sc_time& delay) {
+  if (phase == tlm::BEGIN_REQ) {
+    const std::uint64_t addr = t.get_address();
+    const int target = route(t);
+    if (target < 0) return tlm::TLM_COMPLETED;  // the error response, at once
+    in_flight_[&t] = Route{id, target, addr};
+    const tlm::tlm_sync_enum status = out[target]->nb_transport_fw(t, phase, delay);
+    if (status == tlm::TLM_COMPLETED) {
+      t.set_address(addr);
+      in_flight_.erase(&t);
+    }
+    return status;
+  }
+  // END_RESP (or a later phase of an extended protocol): to the target holding it.
+  const auto it = in_flight_.find(&t);
+  if (it == in_flight_.end()) return tlm::TLM_COMPLETED;
+  const Route r = it->second;
+  if (phase == tlm::END_RESP) in_flight_.erase(it);
+  return out[r.target]->nb_transport_fw(t, phase, delay);
+}
+
+tlm::tlm_sync_enum Router::nb_transport_bw(int, tlm::tlm_generic_payload& t, tlm::tlm_phase& phase,
+                                           sc_core::sc_time& delay) {
+  const auto it = in_flight_.find(&t);
+  if (it == in_flight_.end()) return tlm::TLM_COMPLETED;
+  const Route r = it->second;
+  // The initiator sees its own address from the response on.
+  if (phase == tlm::BEGIN_RESP) t.set_address(r.address);
+  const tlm::tlm_sync_enum status = in[r.initiator]->nb_transport_bw(t, phase, delay);
+  if (status == tlm::TLM_COMPLETED || (status == tlm::TLM_UPDATED && phase == tlm::END_RESP)) in_flight_.erase(&t);
+  return status;
 }
 
 unsigned Router::transport_dbg(int, tlm::tlm_generic_payload& t) {

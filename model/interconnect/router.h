@@ -2,8 +2,12 @@
 // The bus: decodes an address against one address map, rebases it to the target,
 // forwards, and restores it. A miss is answered TLM_ADDRESS_ERROR_RESPONSE. Counts
 // transactions and bytes per target. DMI and debug transport are forwarded too.
+// Both transport styles pass: b_transport (the CPU's loosely-timed path) and the
+// approximately-timed nb_transport (the DMA's), whose backward calls are routed to
+// the initiator that began the transaction; the router adds no time of its own.
 #include <cstdint>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <systemc>
@@ -42,6 +46,12 @@ class Router : public sc_core::sc_module {
   // Index of the region holding [addr, addr + len), or -1.
   int decode(std::uint64_t addr, std::uint64_t len) const;
   void b_transport(int id, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
+  tlm::tlm_sync_enum nb_transport_fw(int id, tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,
+                                     sc_core::sc_time& delay);
+  tlm::tlm_sync_enum nb_transport_bw(int id, tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,
+                                     sc_core::sc_time& delay);
+  // Decodes, counts and rebases a transaction; -1 (and the error response) on a miss.
+  int route(tlm::tlm_generic_payload& trans);
   unsigned transport_dbg(int id, tlm::tlm_generic_payload& trans);
   bool get_direct_mem_ptr(int id, tlm::tlm_generic_payload& trans, tlm::tlm_dmi& dmi);
   void invalidate_direct_mem_ptr(int id, sc_dt::uint64 start, sc_dt::uint64 end);
@@ -49,6 +59,12 @@ class Router : public sc_core::sc_module {
   std::vector<AddressRegion> map_;
   std::vector<RouterTargetStats> stats_;
   std::uint64_t misses_ = 0;
+  // Approximately-timed transactions in flight: who began them, their address.
+  struct Route {
+    int initiator = 0, target = 0;
+    std::uint64_t address = 0;
+  };
+  std::unordered_map<const tlm::tlm_generic_payload*, Route> in_flight_;
 };
 
 }  // namespace qacc

@@ -1,6 +1,9 @@
 #include "model/memory/dram.h"
 
+#include <algorithm>
 #include <cstring>
+
+#include "base/error.h"
 
 #include "model/timing/cost_model.h"
 
@@ -15,6 +18,7 @@ Dram::Dram(sc_core::sc_module_name name, const ArchConfig& config)
       data_(static_cast<unsigned char*>(std::calloc(config.dram_bytes, 1))) {
   if (!data_) throw std::bad_alloc();
   in.register_b_transport(this, &Dram::b_transport);
+  in.register_nb_transport_fw(this, &Dram::nb_transport_fw);
   in.register_transport_dbg(this, &Dram::transport_dbg);
   in.register_get_direct_mem_ptr(this, &Dram::get_direct_mem_ptr);
 }
@@ -41,16 +45,33 @@ bool Dram::accept(tlm::tlm_generic_payload& t) const {
   return true;
 }
 
-void Dram::b_transport(tlm::tlm_generic_payload& t, sc_core::sc_time& delay) {
-  if (!accept(t)) return;
+bool Dram::serve(tlm::tlm_generic_payload& t) {
+  if (!accept(t)) return false;
   if (t.get_address() < error_end_ && t.get_address() + t.get_data_length() > error_begin_) {
     t.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
-    return;
+    return false;
   }
   transport_dbg(t);
   ++transactions_;
-  delay += clock_.time(timing::dram_access_cycles(config_, t.get_data_length()));
   t.set_dmi_allowed(true);
+  return true;
+}
+
+void Dram::b_transport(tlm::tlm_generic_payload& t, sc_core::sc_time& delay) {
+  if (serve(t)) delay += clock_.time(timing::dram_access_cycles(config_, t.get_data_length()));
+}
+
+tlm::tlm_sync_enum Dram::nb_transport_fw(tlm::tlm_generic_payload& t, tlm::tlm_phase& phase,
+                                         sc_core::sc_time& delay) {
+  // Every transaction completes in its BEGIN_REQ call, so no other phase reaches here.
+  if (phase != tlm::BEGIN_REQ) fail("{}: unexpected phase {} in nb_transport_fw", name(), static_cast<unsigned>(phase));
+  if (!serve(t)) return tlm::TLM_COMPLETED;  // an error response, at once
+  const std::uint64_t arrival = clock_.cycles(sc_core::sc_time_stamp() + delay);
+  const std::uint64_t data = timing::dram_access_cycles(config_, t.get_data_length()) - config_.dram_latency_cycles;
+  bus_free_ = std::max(arrival + config_.dram_latency_cycles, bus_free_) + data;
+  delay = clock_.time(bus_free_) - sc_core::sc_time_stamp();
+  phase = tlm::BEGIN_RESP;
+  return tlm::TLM_COMPLETED;
 }
 
 unsigned Dram::transport_dbg(tlm::tlm_generic_payload& t) {

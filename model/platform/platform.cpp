@@ -30,6 +30,7 @@ Platform::Platform(sc_core::sc_module_name name, const ArchConfig& config, Cpu::
   loader.bind(bus.in);
   // In the order of the address map given to the bus above.
   bus.out.bind(dram.in);
+  accelerator.dma.set_burst_boundary(dram.burst_boundary());
   bus.out.bind(accelerator.in);
   accelerator.irq.bind(irq);
   cpu.irq.bind(irq);
@@ -154,6 +155,7 @@ constexpr TracedSignal kTraced[] = {
     {"dma", "dma_store_busy", kGtkwBinary, 1},
     {"dma", "dma_buffer", kGtkwAscii, 8 * kTraceTextChars},
     {"dma", "dma_bytes_in_flight", kGtkwDecimal, 32},
+    {"dma", "dma_outstanding", kGtkwDecimal, 32},
     {"compute", "pe_array_busy", kGtkwBinary, 1},
     {"compute", "ppu_busy", kGtkwBinary, 1},
 };
@@ -180,6 +182,7 @@ void Platform::trace(const std::filesystem::path& vcd, bool with_clock) {
   sc_core::sc_trace(trace_, accelerator.dma.store_busy, "dma_store_busy");
   sc_core::sc_trace(trace_, accelerator.dma.buffer, "dma_buffer");
   sc_core::sc_trace(trace_, accelerator.dma.bytes_in_flight, "dma_bytes_in_flight");
+  sc_core::sc_trace(trace_, accelerator.dma.outstanding, "dma_outstanding");
   sc_core::sc_trace(trace_, accelerator.pe_array.busy, "pe_array_busy");
   sc_core::sc_trace(trace_, accelerator.ppu.busy, "ppu_busy");
   gtkw_file_ = vcd.string() + ".gtkw";
