@@ -71,6 +71,9 @@ constexpr const char* kAllKeys =
     "dma_bus_bytes: 32\n"
     "dma_burst_bytes: 512\n"
     "dma_setup_cycles: 7\n"
+    "dma_max_outstanding: 3\n"
+    "dram_model: dramsys\n"
+    "dram_memspec: lpddr4-example\n"
     "dram_latency_cycles: 55\n"
     "dram_bytes_per_cycle: 24\n"
     "dram_bytes: 2097152\n"
@@ -98,6 +101,9 @@ TEST(ArchConfig, LoadsEveryKeyFromYaml) {
   EXPECT_EQ(c.dma_bus_bytes, 32u);
   EXPECT_EQ(c.dma_burst_bytes, 512u);
   EXPECT_EQ(c.dma_setup_cycles, 7u);
+  EXPECT_EQ(c.dma_max_outstanding, 3u);
+  EXPECT_EQ(c.dram_model, DramModel::kDramSys);
+  EXPECT_EQ(c.dram_memspec, "lpddr4-example");
   EXPECT_EQ(c.dram_latency_cycles, 55u);
   EXPECT_EQ(c.dram_bytes_per_cycle, 24u);
   EXPECT_EQ(c.dram_bytes, 2097152u);
@@ -115,7 +121,7 @@ TEST(ArchConfig, DescribeRoundTripsThroughAFile) {
   const ArchConfig c = load_arch_config(first.path());
   const auto lines = describe(c);
   // Every key of the file, once each.
-  EXPECT_EQ(lines.size(), 21u);
+  EXPECT_EQ(lines.size(), 24u);
   std::map<std::string, std::string> values(lines.begin(), lines.end());
   EXPECT_EQ(values.size(), lines.size());
   EXPECT_EQ(values["dataflow"], "os");

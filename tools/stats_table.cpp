@@ -1,5 +1,7 @@
 #include "tools/stats_table.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 namespace qacc::stats {
@@ -20,6 +22,13 @@ Value counter(const Row& r) {
   return r.stats.*member;
 }
 
+// numerator / denominator, 0 when there is nothing to divide by.
+template <std::uint64_t Counters::*numerator, std::uint64_t Counters::*denominator>
+Value ratio(const Row& r) {
+  const std::uint64_t d = r.stats.*denominator;
+  return d == 0 ? 0.0 : static_cast<double>(r.stats.*numerator) / static_cast<double>(d);
+}
+
 }  // namespace
 
 Row layer_row(const ArchConfig& config, const LayerStats& layer) { return {&config, layer, energy_of(config, layer)}; }
@@ -29,6 +38,7 @@ Row total_row(const ArchConfig& config, const std::vector<LayerStats>& layers) {
   for (const auto& l : layers) {
     static_cast<Counters&>(t.stats) = t.stats + l;
     t.stats.cycles += l.cycles;
+    t.stats.dma_latency_p99 = std::max(t.stats.dma_latency_p99, l.dma_latency_p99);
     t.energy += energy_of(config, l);
   }
   return t;
@@ -54,7 +64,23 @@ const std::vector<Column>& columns() {
        [](const Row& r) -> Value { return r.stats.stall_cycles(); }, "", ""},
       {"bound_by", "", "the largest of compute, ppu and dma (stall) cycles", kEverywhere, 0,
        [](const Row& r) -> Value { return bound_by(r); }, "", "bound"},
-      {"dma_cycles", "cycles", "DMA busy", kEverywhere, 0, counter<&Counters::dma_cycles>, "", "dma"},
+      {"dma_cycles", "cycles", "DMA busy: a burst in flight on either channel", kEverywhere, 0,
+       counter<&Counters::dma_cycles>, "", "dma"},
+      {"dma/read_busy_cycles", "cycles", "DMA read channel busy", kLayer | kTotal, 0,
+       counter<&Counters::dma_read_cycles>, "", ""},
+      {"dma/write_busy_cycles", "cycles", "DMA write channel busy", kLayer | kTotal, 0,
+       counter<&Counters::dma_write_cycles>, "", ""},
+      {"dma/read_bytes_per_cycle", "bytes/cycle", "DRAM bytes read over read-busy cycles", kLayer | kTotal, 3,
+       ratio<&Counters::dram_read, &Counters::dma_read_cycles>, "", ""},
+      {"dma/write_bytes_per_cycle", "bytes/cycle", "DRAM bytes written over write-busy cycles", kLayer | kTotal, 3,
+       ratio<&Counters::dram_written, &Counters::dma_write_cycles>, "", ""},
+      {"dma/bursts", "bursts", "DMA bursts completed", kLayer | kTotal, 0, counter<&Counters::dma_bursts>, "", ""},
+      {"dma/occupancy", "bursts", "mean bursts in flight while the DMA is busy", kEverywhere, 2,
+       ratio<&Counters::dma_in_flight_cycles, &Counters::dma_cycles>, "", "occ"},
+      {"dma/latency_mean", "cycles", "mean burst latency, issue to completion", kLayer | kTotal, 1,
+       ratio<&Counters::dma_latency_cycles, &Counters::dma_bursts>, "", ""},
+      {"dma/latency_p99", "cycles", "99th percentile burst latency (totals: the worst layer's)", kLayer | kTotal, 0,
+       [](const Row& r) -> Value { return r.stats.dma_latency_p99; }, "", ""},
       {"macs", "MACs", "multiply-accumulates", kEverywhere, 0, counter<&Counters::macs>, "", "MACs"},
       {"pe_utilization", "ratio", "MACs / (PEs x cycles)", kEverywhere, 6,
        [](const Row& r) -> Value { return utilization(r); }, "", "util"},

@@ -138,9 +138,15 @@ Counters Accelerator::counters() const {
   c.saturated_high = ppu.saturation().high;
   c.saturated_low = ppu.saturation().low;
   c.relu_floored = ppu.saturation().relu_floor;
-  c.dma_cycles = dma.stats().busy_cycles;
-  c.dram_read = dma.stats().dram_bytes_read;
-  c.dram_written = dma.stats().dram_bytes_written;
+  const DmaStats d = dma.stats();
+  c.dma_cycles = d.busy_cycles;
+  c.dma_read_cycles = d.read_busy_cycles;
+  c.dma_write_cycles = d.write_busy_cycles;
+  c.dma_bursts = d.bursts;
+  c.dma_in_flight_cycles = d.in_flight_cycles;
+  c.dma_latency_cycles = d.latency_cycles;
+  c.dram_read = d.dram_bytes_read;
+  c.dram_written = d.dram_bytes_written;
   c.input_buffer_reads = input_buffer.reads();
   c.input_buffer_writes = input_buffer.writes();
   c.weight_buffer_reads = weight_buffer.reads();
@@ -164,6 +170,7 @@ void Accelerator::controller() {
     log::debug(*this, "layer {} starts: tiles {}x{}x{}", d.index, d.tile_out_channels, d.tile_rows, d.tile_in_channels);
     const auto start = sc_core::sc_time_stamp();
     const Counters before = counters();
+    const std::size_t first_burst = dma.latencies().size();
     Fault fault{regs::ErrorCode::kNone, 0};
     try {
       run_layer(d);
@@ -181,6 +188,7 @@ void Accelerator::controller() {
     s.register_accesses = latched_accesses_;
     s.index = d.index;
     s.cycles = clock_.since(start);
+    s.dma_latency_p99 = percentile(dma.latencies(), first_burst, dma.latencies().size(), 0.99);
     s.ok = fault.code == regs::ErrorCode::kNone;
     s.error = fault.code;
     s.tile_out_channels = d.tile_out_channels;

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
+#include <vector>
 
 #include "contract/registers.h"
 
@@ -23,7 +24,12 @@ namespace qacc {
   X(saturated_high, "outputs clipped at 255 (PostProcessor)")                        \
   X(saturated_low, "outputs clipped at 0, without ReLU (PostProcessor)")             \
   X(relu_floored, "outputs raised to the zero point by ReLU (PostProcessor)")        \
-  X(dma_cycles, "DMA busy (DmaEngine)")                                              \
+  X(dma_cycles, "DMA busy: a burst in flight on either channel (DmaEngine)")       \
+  X(dma_read_cycles, "DMA read channel busy (DmaEngine)")                           \
+  X(dma_write_cycles, "DMA write channel busy (DmaEngine)")                         \
+  X(dma_bursts, "DMA bursts completed (DmaEngine)")                                 \
+  X(dma_in_flight_cycles, "sum over cycles of the bursts in flight (DmaEngine)")    \
+  X(dma_latency_cycles, "sum over bursts of their time in flight (DmaEngine)")      \
   X(macs, "multiply-accumulates (PeArray)")                                          \
   X(dram_read, "bytes the DMA read from DRAM (DmaEngine)")                          \
   X(dram_written, "bytes the DMA wrote to DRAM (DmaEngine)")                        \
@@ -73,7 +79,11 @@ struct LayerStats : Counters {
   bool ok = true;
   regs::ErrorCode error = regs::ErrorCode::kNone;
   std::uint64_t cycles = 0;  // START to interrupt
+  std::uint64_t dma_latency_p99 = 0;  // cycles, over the layer's bursts
   std::uint32_t tile_out_channels = 0, tile_rows = 0, tile_in_channels = 0;
 };
+
+// The nearest-rank percentile (0 < q <= 1) of values[begin, end); 0 for none.
+std::uint64_t percentile(const std::vector<std::uint32_t>& values, std::size_t begin, std::size_t end, double q);
 
 }  // namespace qacc

@@ -146,10 +146,13 @@ void DmaEngine::send(std::uint64_t ticket, bool read, std::uint64_t addr, std::u
   ++tickets_[ticket - completed_ - 1].in_flight;
   log::trace(*this, "burst {} bytes at {:#x}", len, addr);
 
-  // The issue stage's address generation, serial across bursts.
-  clock_.wait(config_.dma_setup_cycles);
+  // The issue stage's address generation, serial across bursts: the request leaves
+  // when it is done. Annotated rather than waited (temporal decoupling), so a thread
+  // switch per burst is saved; the stage runs ahead by at most the bursts in flight.
+  const std::uint64_t start = std::max(now, issue_free_);
+  issue_free_ = start + config_.dma_setup_cycles;
   tlm::tlm_phase phase = tlm::BEGIN_REQ;
-  sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+  sc_core::sc_time delay = clock_.time(issue_free_) - sc_core::sc_time_stamp();
   switch (out->nb_transport_fw(*trans, phase, delay)) {
     case tlm::TLM_ACCEPTED:
       // Back-pressure: no new request until the target has taken this one.
@@ -196,9 +199,11 @@ void DmaEngine::on_response(tlm::tlm_generic_payload& trans, const tlm::tlm_phas
   const std::uint64_t now = clock_.now();
   const std::uint64_t beats = (b.bytes + config_.dma_bus_bytes - 1) / config_.dma_bus_bytes;
   const std::uint64_t extra = timing::dma_overhead_cycles(config_, b.bytes) - config_.dma_setup_cycles;
-  const std::uint64_t done = std::max(now + extra, ch.port_free + beats);
-  ch.port_free = done;
-  if (trans.is_response_error() && fault_ == DmaFault::kNone) {
+  std::uint64_t done = now;  // an error response carries no data
+  if (!trans.is_response_error()) {
+    done = std::max(now + extra, ch.port_free + beats);
+    ch.port_free = done;
+  } else if (fault_ == DmaFault::kNone) {
     fault_ = DmaFault::kBusError;
     fault_address_ = trans.get_address();
     log::warning(*this, "burst of {} bytes at {:#x}: {}", b.bytes, trans.get_address(), trans.get_response_string());
@@ -222,10 +227,8 @@ void DmaEngine::retire(tlm::tlm_generic_payload& trans, const tlm::tlm_phase&) {
   update_signals();
   latencies_.push_back(static_cast<std::uint32_t>(now - b.started));
   stats_.latency_cycles += now - b.started;
-  if (!trans.is_response_error()) {
-    ++stats_.bursts;
-    (b.read ? stats_.dram_bytes_read : stats_.dram_bytes_written) += b.bytes;
-  }
+  ++stats_.bursts;
+  if (!trans.is_response_error()) (b.read ? stats_.dram_bytes_read : stats_.dram_bytes_written) += b.bytes;
   trans.release();
   --tickets_[b.ticket - completed_ - 1].in_flight;
   credit_.notify();

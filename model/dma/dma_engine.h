@@ -53,17 +53,18 @@ struct DmaRequest {
 };
 
 // Running totals since construction; cycles count whole periods in which at least one
-// burst (of that channel) was between the start of its setup and its completion.
+// burst (of that channel) was in flight: from taking its place (before its setup)
+// to its completion.
 struct DmaStats {
   std::uint64_t requests = 0;
-  std::uint64_t bursts = 0;
-  std::uint64_t dram_bytes_read = 0;
+  std::uint64_t bursts = 0;             // completed, error responses included
+  std::uint64_t dram_bytes_read = 0;    // by bursts that succeeded
   std::uint64_t dram_bytes_written = 0;
   std::uint64_t busy_cycles = 0;        // either channel
   std::uint64_t read_busy_cycles = 0;
   std::uint64_t write_busy_cycles = 0;
   std::uint64_t in_flight_cycles = 0;   // sum over cycles of the bursts in flight
-  std::uint64_t latency_cycles = 0;     // sum over bursts of setup start to completion
+  std::uint64_t latency_cycles = 0;     // sum over bursts of their time in flight
 };
 
 enum class DmaFault { kNone, kBusError, kSramRange };
@@ -82,6 +83,9 @@ class DmaEngine : public sc_core::sc_module {
   // Bursts never cross a multiple of `bytes` in DRAM (0: no such boundary). Set by the
   // platform from its DRAM model before the simulation starts.
   void set_burst_boundary(std::uint64_t bytes) { boundary_ = bytes; }
+
+  // Keeps the trace signals above up to date (off by default). Before sc_start.
+  void trace_signals() { signals_traced_ = true; }
 
   // Queues a transfer; returns its ticket.
   std::uint64_t submit(const DmaRequest& request);
@@ -108,7 +112,7 @@ class DmaEngine : public sc_core::sc_module {
   };
   struct Burst {
     std::uint64_t ticket = 0;
-    std::uint64_t started = 0;  // cycle its setup began
+    std::uint64_t started = 0;  // cycle it took its place among those in flight
     std::uint32_t bytes = 0;
     bool read = true;
   };
@@ -134,13 +138,17 @@ class DmaEngine : public sc_core::sc_module {
   // Keeps the busy and occupancy integrals up to date; call before any change.
   void account();
   // The trace signals have one writer, drive_signals, woken once per delta in which
-  // something changed (a signal may not be written by two processes).
-  void update_signals() { signals_changed_.notify(sc_core::SC_ZERO_TIME); }
+  // something changed (a signal may not be written by two processes); only when they
+  // are traced, since driving them costs a third of a run's time.
+  void update_signals() {
+    if (signals_traced_) signals_changed_.notify(sc_core::SC_ZERO_TIME);
+  }
   void drive_signals();
 
   const ArchConfig& config_;
   const Clock clock_;
   std::uint64_t boundary_ = 0;
+  bool signals_traced_ = false;
   PayloadPool pool_;
   tlm_utils::peq_with_cb_and_phase<DmaEngine> responses_, completions_;
   std::deque<std::pair<std::uint64_t, DmaRequest>> queue_;
@@ -152,6 +160,7 @@ class DmaEngine : public sc_core::sc_module {
   std::uint64_t submitted_ = 0, completed_ = 0;
   Channel read_, write_;
   std::uint32_t in_flight_ = 0;
+  std::uint64_t issue_free_ = 0;  // cycle the issue stage is next free
   std::uint64_t accounted_ = 0, busy_since_ = 0;
   DmaFault fault_ = DmaFault::kNone;
   std::uint64_t fault_address_ = 0;

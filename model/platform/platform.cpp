@@ -178,6 +178,7 @@ void Platform::trace(const std::filesystem::path& vcd, bool with_clock) {
   sc_core::sc_trace(trace_, accelerator.busy, "accelerator_busy");
   sc_core::sc_trace(trace_, irq, "irq");
   sc_core::sc_trace(trace_, accelerator.stall, "stall");
+  accelerator.dma.trace_signals();
   sc_core::sc_trace(trace_, accelerator.dma.load_busy, "dma_load_busy");
   sc_core::sc_trace(trace_, accelerator.dma.store_busy, "dma_store_busy");
   sc_core::sc_trace(trace_, accelerator.dma.buffer, "dma_buffer");

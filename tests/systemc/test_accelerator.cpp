@@ -428,25 +428,26 @@ TEST(Accelerator, ConvLayerMatchesANaiveReference) {
       EXPECT_EQ(s.cycles, s.compute_cycles + s.ppu_cycles + s.stall_cycles());
       if (tile_out == 4 && tile_rows == 4 && tile_in == 3) {
         // The whole layer in one step, counted by hand (docs/timing.md; 64-byte bursts,
-        // 16-byte bus, 16 bytes per DRAM cycle, latency 20, setup 4: a burst of b bytes
-        // costs 24 + ceil(b / 16)). Loads, one after the other on the DMA queue:
-        //   input   3 rows of 16 bytes (SRAM rows 24 apart, with the halo: not merged)
-        //           3 x (24 + 1) = 75
-        //   weights 4 x 27 bytes, contiguous on both sides: one 108-byte row, bursts
-        //           64 + 44: (24 + 4) + (24 + 3) = 55
-        //   bias    16 bytes: 25                                   -> load 155
+        // 16-byte bus, 16 bytes per DRAM cycle, latency 20, setup 4, 8 bursts in
+        // flight). Loads: input 3 rows of 16 bytes (SRAM rows 24 apart, with the halo:
+        // not merged), weights 4 x 27 bytes contiguous on both sides (one 108-byte row,
+        // bursts 64 + 44), bias 16 bytes: six bursts, all in flight at once, leaving
+        // the issue stage at 4, 8, .., 24. DRAM data bus, max(arrival + 20, free) for
+        // ceil(b / 16) cycles: 24-25, 28-29, 32-33, 36-40, 40-43, 44-45 -> load 45
+        // (one burst at a time: 3 x 25 + 28 + 27 + 25 = 155).
         // PE pass: K = 27, P = 16, M = 4: ceil(27/4) * ceil(4/8) * (4 + 16 + 4 + 8 - 2)
         //          = 7 * 1 * 30 = 210
         // PPU: 64 accumulators on 4 lanes: 16 + 4 = 20
-        // Store: 4 channels x 2 x 2 pooled bytes, contiguous: 16 bytes, 25.
-        // Nothing overlaps: stall = load 155 + final drain 25 = 180 = the DMA's busy time.
+        // Store: 4 channels x 2 x 2 pooled bytes, contiguous: 16 bytes, 4 + 20 + 1 = 25.
+        // Nothing overlaps: stall = load 45 + final drain 25 = 70 = the DMA's busy time.
         EXPECT_EQ(s.compute_cycles, 210u);
         EXPECT_EQ(s.ppu_cycles, 20u);
-        EXPECT_EQ(s.stall_load_cycles, 155u);
+        EXPECT_EQ(s.stall_load_cycles, 45u);
         EXPECT_EQ(s.stall_staging_cycles, 0u);
         EXPECT_EQ(s.stall_drain_cycles, 25u);
-        EXPECT_EQ(s.dma_cycles, 180u);
-        EXPECT_EQ(s.cycles, 410u);
+        EXPECT_EQ(s.dma_cycles, 70u);
+        EXPECT_EQ(s.cycles, 300u);
+        EXPECT_EQ(s.dma_bursts, 7u);
         EXPECT_EQ(s.dram_read, 48u + 108 + 16);
         // Buffer traffic (section 3): input 48 loaded + 3 x 2 halo rows x 4 filled, read
         // K * P * ceil(M/C) = 432; weights 108 + 16 bias written and read; partial sums

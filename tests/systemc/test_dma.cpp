@@ -1,6 +1,7 @@
 // The DMA engine against a DRAM behind the bus: bytes land where 1D and 2D-strided
 // requests say, a request takes the cycles the cost model gives (counted by hand
-// here), and bus and SRAM faults are reported with their address.
+// here, for one burst in flight and for several), and bus and SRAM faults are
+// reported with their address.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -30,20 +31,30 @@ ArchConfig dma_config() {
   c.dram_latency_cycles = 10;
   c.dram_bytes_per_cycle = 8;
   c.dram_bytes = 1u << 20;
+  c.dma_max_outstanding = 1;  // the blocking engine: bursts back to back
+  return c;
+}
+
+ArchConfig pipelined_config() {
+  ArchConfig c = dma_config();
+  c.dma_max_outstanding = 4;
   return c;
 }
 
 struct DmaBench : sc_core::sc_module {
   ArchConfig config = dma_config();
+  ArchConfig pipelined_config = qacc::pipelined_config();
   test::Stimulus stimulus{"stimulus"};
   test::Initiator loader{"loader"};  // backdoor access to DRAM for the checks
   Router bus{"bus", {{"dram", kDramBase, config.dram_bytes}}};
   Dram dram{"dram", config};
   DmaEngine dma{"dma", config};
+  DmaEngine pipelined{"pipelined", pipelined_config};  // four bursts in flight
   Sram sram{"sram", kSramBytes};
 
   explicit DmaBench(sc_core::sc_module_name name) : sc_module(name) {
     dma.out.bind(bus.in);
+    pipelined.out.bind(bus.in);
     loader.out.bind(bus.in);
     bus.out.bind(dram.in);
   }
@@ -247,6 +258,87 @@ TEST(DmaEngine, QueuedRequestsRunInOrderBackToBack) {
   });
 }
 
+// Four bursts in flight, counted by hand with the bench's numbers (setup 2, latency
+// 10, DRAM 8 bytes/cycle so 2 cycles of data per 16-byte burst, a 4-byte DMA port so
+// 4 beats per burst, 2 more than the DRAM's 2).
+TEST(DmaEngine, OutstandingBurstsOverlapTheLatencyAndQueueForTheDataPaths) {
+  auto& b = bench();
+  b.stimulus.run([&] {
+    const auto data = pattern(64, 3);
+    put_dram(kDramBase + 0xa000, data);
+    DmaRequest r;
+    r.dram_addr = kDramBase + 0xa000;
+    r.sram = &b.sram;
+    r.sram_offset = 100;
+    r.row_bytes = 64;
+    // Four bursts take the four places at t=0; the issue stage sends them at 2, 4, 6, 8.
+    // DRAM data bus: max(arrival + 10, free) for 2 cycles: 12-14, 14-16, 16-18, 18-20.
+    // DMA port: max(response + 2, port free + 4): 16, 20, 24, 28.
+    const auto t0 = sc_core::sc_time_stamp();
+    b.pipelined.wait_done(b.pipelined.submit(r));
+    EXPECT_EQ(sc_core::sc_time_stamp() - t0, cycles(28));  // blocking: 4 x 16 = 64
+    EXPECT_EQ(get_sram(100, 64), data);
+  });
+}
+
+TEST(DmaEngine, ATicketIsDoneWhenItAndEveryEarlierOneAre) {
+  auto& b = bench();
+  b.stimulus.run([&] {
+    const DmaStats before = b.pipelined.stats();
+    const std::size_t first_latency = b.pipelined.latencies().size();
+    DmaRequest load;
+    load.dram_addr = kDramBase + 0xb000;
+    load.sram = &b.sram;
+    load.sram_offset = 200;
+    load.row_bytes = 48;
+    DmaRequest store = load;
+    store.direction = DmaRequest::Direction::kSramToDram;
+    store.dram_addr = kDramBase + 0xc000;
+    store.sram_offset = 300;
+    store.row_bytes = 16;
+    // Load bursts leave at 2, 4, 6: DRAM data 12-14, 14-16, 16-18; read port done at
+    // 16, 20, 24. The store takes the fourth place at 0 and leaves at 8: DRAM data
+    // 18-20; its own (write) port is free, done at 22, before the load.
+    const auto t0 = sc_core::sc_time_stamp();
+    const std::uint64_t first = b.pipelined.submit(load);
+    const std::uint64_t second = b.pipelined.submit(store);
+    b.pipelined.wait_done(second);
+    EXPECT_EQ(sc_core::sc_time_stamp() - t0, cycles(24));  // held for the load
+    EXPECT_EQ(b.pipelined.submitted(), second);
+    b.pipelined.wait_done(first);
+    EXPECT_EQ(sc_core::sc_time_stamp() - t0, cycles(24));
+
+    const DmaStats s = b.pipelined.stats();
+    EXPECT_EQ(s.busy_cycles - before.busy_cycles, 24u);
+    EXPECT_EQ(s.read_busy_cycles - before.read_busy_cycles, 24u);
+    EXPECT_EQ(s.write_busy_cycles - before.write_busy_cycles, 22u);
+    EXPECT_EQ(s.bursts - before.bursts, 4u);
+    EXPECT_EQ(s.in_flight_cycles - before.in_flight_cycles, 16u + 20 + 24 + 22);
+    EXPECT_EQ(s.latency_cycles - before.latency_cycles, 16u + 20 + 24 + 22);
+    const auto& l = b.pipelined.latencies();
+    EXPECT_EQ(std::vector<std::uint32_t>(l.begin() + static_cast<std::ptrdiff_t>(first_latency), l.end()),
+              (std::vector<std::uint32_t>{16, 20, 22, 24}));  // in completion order
+  });
+}
+
+TEST(DmaEngine, BurstsDoNotCrossTheDramsBoundary) {
+  auto& b = bench();
+  b.stimulus.run([&] {
+    DmaRequest r;
+    r.dram_addr = kDramBase + 0xd008;
+    r.sram = &b.sram;
+    r.row_bytes = 32;
+    DmaStats before = b.pipelined.stats();
+    b.pipelined.wait_done(b.pipelined.submit(r));  // 16 at 0x08, 16 at 0x18
+    EXPECT_EQ(b.pipelined.stats().bursts - before.bursts, 2u);
+    b.pipelined.set_burst_boundary(32);
+    before = b.pipelined.stats();
+    b.pipelined.wait_done(b.pipelined.submit(r));  // 16 at 0x08, 8 at 0x18, 8 at 0x20
+    EXPECT_EQ(b.pipelined.stats().bursts - before.bursts, 3u);
+    b.pipelined.set_burst_boundary(0);
+  });
+}
+
 TEST(DmaEngine, BusErrorStopsTheRequestAtTheFailingAddress) {
   auto& b = bench();
   b.stimulus.run([&] {
@@ -256,11 +348,13 @@ TEST(DmaEngine, BusErrorStopsTheRequestAtTheFailingAddress) {
     r.dram_addr = end - 16;  // the first burst is the DRAM's last 16 bytes, the second a bus miss
     r.sram = &b.sram;
     r.row_bytes = 48;
-    // Only the burst that completed is waited: 16 cycles.
-    EXPECT_EQ(transfer(r), cycles(16));
+    // The burst that completed (16 cycles), then the failing one's setup (2): its
+    // error comes back from the bus at once and carries no data.
+    EXPECT_EQ(transfer(r), cycles(18));
     EXPECT_EQ(b.dma.fault(), DmaFault::kBusError);
     EXPECT_EQ(b.dma.fault_address(), end);
-    EXPECT_EQ(b.dma.stats().bursts - before.bursts, 1u);
+    EXPECT_EQ(b.dma.stats().bursts - before.bursts, 2u);
+    EXPECT_EQ(b.dma.stats().dram_bytes_read - before.dram_bytes_read, 16u);
 
     // While the fault stands, later requests are skipped, not performed.
     put_dram(kDramBase + 0x8000, pattern(8, 33));
