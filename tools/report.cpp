@@ -190,14 +190,11 @@ nlohmann::json stats_json(const SimulationInput& in, std::size_t image, const Im
     if (c.where & stats::kTotal) stats::set_json(total, c.total_key.empty() ? c.key : c.total_key, c.get(t));
   const SimImage& source = in.images.at(image);
   const auto& label = source.label;
-  const nlohmann::json manifest = {{"model", in.model_path.string()},
-                                   {"model_sha256", sha256_hex(in.model_file.data(), in.model_file.size())},
-                                   {"image", source.source},
-                                   {"image_sha256", sha256_hex(source.pixels.data(), source.pixels.size())},
-                                   {"design", design_tag(in.config)},
-                                   {"tool_version", QACC_VERSION},
-                                   {"build_type", QACC_BUILD_TYPE},
-                                   {"config_sha256", sha256_hex(design_config_text(in.config))}};
+  nlohmann::json manifest = design_manifest(in.config);
+  manifest["model"] = in.model_path.string();
+  manifest["model_sha256"] = sha256_hex(in.model_file.data(), in.model_file.size());
+  manifest["image"] = source.source;
+  manifest["image_sha256"] = sha256_hex(source.pixels.data(), source.pixels.size());
   return {{"model", in.model_path.string()},
           {"manifest", manifest},
           {"label", label ? nlohmann::json(*label) : nlohmann::json(nullptr)},
@@ -208,6 +205,13 @@ nlohmann::json stats_json(const SimulationInput& in, std::size_t image, const Im
           {"config", config},
           {"layers", layers},
           {"total", total}};
+}
+
+nlohmann::json design_manifest(const ArchConfig& config) {
+  return {{"design", design_tag(config)},
+          {"tool_version", QACC_VERSION},
+          {"build_type", QACC_BUILD_TYPE},
+          {"config_sha256", sha256_hex(design_config_text(config))}};
 }
 
 void write_stats_json(const std::filesystem::path& path, const SimulationInput& in, std::size_t image, const ImageResult& r) {

@@ -161,7 +161,8 @@ void DmaEngine::send(std::uint64_t ticket, bool read, std::uint64_t addr, std::u
       break;
     case tlm::TLM_UPDATED:
       if (phase == tlm::END_REQ) {
-        sc_core::wait(delay);
+        // Taken at now + delay: the next request leaves no earlier.
+        issue_free_ = std::max(issue_free_, clock_.cycles(sc_core::sc_time_stamp() + delay));
       } else if (phase == tlm::BEGIN_RESP) {
         responses_.notify(*trans, phase, delay);
       }

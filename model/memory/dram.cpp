@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include <fmt/format.h>
+
 #include "base/error.h"
 
 #include "model/timing/cost_model.h"
@@ -21,6 +23,22 @@ Dram::Dram(sc_core::sc_module_name name, const ArchConfig& config)
   in.register_nb_transport_fw(this, &Dram::nb_transport_fw);
   in.register_transport_dbg(this, &Dram::transport_dbg);
   in.register_get_direct_mem_ptr(this, &Dram::get_direct_mem_ptr);
+  if (config.dram_model == DramModel::kDramSys) {
+    backend_ = make_dramsys_backend("dramsys", config);
+    backend_->on_response([this](tlm::tlm_generic_payload& t) { respond(t); });
+  }
+}
+
+Dram::~Dram() = default;
+
+double Dram::peak_bytes_per_cycle() const {
+  return backend_ ? backend_->peak_bytes_per_cycle() : static_cast<double>(config_.dram_bytes_per_cycle);
+}
+
+std::string Dram::describe() const {
+  return backend_ ? backend_->describe()
+                  : fmt::format("simple ({} cycles latency, {} B/cycle)", config_.dram_latency_cycles,
+                                config_.dram_bytes_per_cycle);
 }
 
 bool Dram::accept(tlm::tlm_generic_payload& t) const {
@@ -63,15 +81,46 @@ void Dram::b_transport(tlm::tlm_generic_payload& t, sc_core::sc_time& delay) {
 
 tlm::tlm_sync_enum Dram::nb_transport_fw(tlm::tlm_generic_payload& t, tlm::tlm_phase& phase,
                                          sc_core::sc_time& delay) {
-  // Every transaction completes in its BEGIN_REQ call, so no other phase reaches here.
+  if (phase == tlm::END_RESP && backend_) {
+    responding_ = false;
+    send_next_response();
+    return tlm::TLM_COMPLETED;
+  }
+  // The simple model completes every transaction in its BEGIN_REQ call, so no other
+  // phase reaches it.
   if (phase != tlm::BEGIN_REQ) fail("{}: unexpected phase {} in nb_transport_fw", name(), static_cast<unsigned>(phase));
   if (!serve(t)) return tlm::TLM_COMPLETED;  // an error response, at once
+  if (backend_) {
+    backend_->begin(t, delay);
+    phase = tlm::END_REQ;
+    return tlm::TLM_UPDATED;
+  }
   const std::uint64_t arrival = clock_.cycles(sc_core::sc_time_stamp() + delay);
   const std::uint64_t data = timing::dram_access_cycles(config_, t.get_data_length()) - config_.dram_latency_cycles;
   bus_free_ = std::max(arrival + config_.dram_latency_cycles, bus_free_) + data;
   delay = clock_.time(bus_free_) - sc_core::sc_time_stamp();
   phase = tlm::BEGIN_RESP;
   return tlm::TLM_COMPLETED;
+}
+
+void Dram::respond(tlm::tlm_generic_payload& t) {
+  t.acquire();  // until the initiator has taken the response
+  responses_.push_back(&t);
+  if (!responding_) send_next_response();
+}
+
+void Dram::send_next_response() {
+  while (!responding_ && !responses_.empty()) {
+    tlm::tlm_generic_payload& t = *responses_.front();
+    responses_.pop_front();
+    tlm::tlm_phase phase = tlm::BEGIN_RESP;
+    sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+    const tlm::tlm_sync_enum status = in->nb_transport_bw(t, phase, delay);
+    // The base protocol's response exclusion: with TLM_ACCEPTED the next response
+    // waits for this one's END_RESP.
+    responding_ = status == tlm::TLM_ACCEPTED;
+    t.release();
+  }
 }
 
 unsigned Dram::transport_dbg(tlm::tlm_generic_payload& t) {

@@ -6,7 +6,9 @@
 // the one shared data bus from max(t + latency, bus free) for bytes / bandwidth
 // cycles, and, since that is known the moment it arrives, it completes in the first
 // call with the response time annotated (the base protocol's early completion); so
-// latencies overlap while bandwidth is shared (docs/timing.md §9). The loosely-timed
+// latencies overlap while bandwidth is shared (docs/timing.md §9). With dram_model
+// dramsys, DRAMSys times it instead (model/memory/dramsys_backend.h) and the
+// response comes back on the backward path when its bursts are done. The loosely-timed
 // one (b_transport, the CPU) costs latency + bytes / bandwidth and does not occupy
 // the data bus: the CPU's traffic is tiny. DMI (read/write) serves the loader and
 // fast paths that account their time themselves. Data moves when a transaction
@@ -19,7 +21,11 @@
 #include <tlm>
 #include <tlm_utils/simple_target_socket.h>
 
+#include <deque>
+#include <string>
+
 #include "model/config/arch_config.h"
+#include "model/memory/dramsys_backend.h"
 #include "model/sim/clock.h"
 
 namespace qacc {
@@ -28,11 +34,21 @@ class Dram : public sc_core::sc_module {
  public:
   tlm_utils::simple_target_socket<Dram> in;
 
+  // Throws qacc::UsageError if config names a DRAM model this build lacks or a
+  // DRAMSys configuration that cannot be used.
   Dram(sc_core::sc_module_name name, const ArchConfig& config);
+  ~Dram() override;
 
   std::uint64_t size() const { return size_; }
-  // Bursts should not cross a multiple of this many bytes (0: any length is fine).
-  std::uint64_t burst_boundary() const { return 0; }
+  // Bursts should not cross a multiple of this many bytes (0: any length is fine):
+  // DRAMSys's row (page) size; none for the simple model.
+  std::uint64_t burst_boundary() const { return backend_ ? backend_->page_bytes() : 0; }
+  // The data bus's bytes per accelerator cycle.
+  double peak_bytes_per_cycle() const;
+  // The timing model in words, for reports.
+  std::string describe() const;
+  // Row hits and misses and refreshes (DRAMSys; zero with the simple model).
+  DramStats stats() const { return backend_ ? backend_->stats() : DramStats{}; }
   std::uint64_t transactions() const { return transactions_; }
 
   // Fault injection for tests: bus transactions touching [addr, addr + bytes) answer
@@ -49,6 +65,9 @@ class Dram : public sc_core::sc_module {
                                      sc_core::sc_time& delay);
   // The functional part of a bus transaction: checks, injected errors, the copy.
   bool serve(tlm::tlm_generic_payload& trans);
+  // Sends a DRAMSys-timed response up the backward path, one at a time.
+  void respond(tlm::tlm_generic_payload& trans);
+  void send_next_response();
   unsigned transport_dbg(tlm::tlm_generic_payload& trans);
   bool get_direct_mem_ptr(tlm::tlm_generic_payload& trans, tlm::tlm_dmi& dmi);
   // Checks common to b_transport and transport_dbg; sets the response on failure.
@@ -66,6 +85,9 @@ class Dram : public sc_core::sc_module {
   std::unique_ptr<unsigned char, Free> data_;
   std::uint64_t transactions_ = 0;
   std::uint64_t bus_free_ = 0;  // cycle the simple model's data bus is next free
+  std::unique_ptr<DramTimingBackend> backend_;
+  std::deque<tlm::tlm_generic_payload*> responses_;  // waiting for the backward path
+  bool responding_ = false;                          // a BEGIN_RESP awaits its END_RESP
 };
 
 }  // namespace qacc

@@ -1,0 +1,42 @@
+# DRAMSys under the platform against DRAMSys alone: runs sim_memtest (MEMTEST, a ;-list
+# writing OUT.json) and the direct initiator (DIRECT, a ;-list printing "name bytes ps"
+# per pattern), and checks each pattern's bandwidth agrees within TOLERANCE (a
+# fraction), i.e. the DMA, bus and adapter in between neither lose nor invent bandwidth.
+execute_process(COMMAND ${MEMTEST} RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT code STREQUAL "0")
+  message(FATAL_ERROR "sim_memtest exit code ${code}\n${out}\n${err}")
+endif()
+execute_process(COMMAND ${DIRECT} RESULT_VARIABLE code OUTPUT_VARIABLE direct ERROR_VARIABLE err)
+if(NOT code STREQUAL "0" OR NOT err STREQUAL "")
+  message(FATAL_ERROR "dramsys_direct exit code ${code}\n${direct}\n${err}")
+endif()
+file(READ ${OUT}.json json)
+string(JSON mhz GET "${json}" config clock_mhz)
+string(REPLACE "\n" ";" lines "${direct}")
+set(i 0)
+set(report "")
+set(failed FALSE)
+foreach(line IN LISTS lines)
+  if(line STREQUAL "")
+    continue()
+  endif()
+  string(REPLACE " " ";" fields "${line}")
+  list(GET fields 0 name)
+  list(GET fields 1 bytes)
+  list(GET fields 2 ps)
+  string(JSON ours GET "${json}" patterns ${i} achieved_bytes_per_cycle)
+  string(JSON pattern GET "${json}" patterns ${i} pattern)
+  # Both in bytes per nanosecond.
+  execute_process(COMMAND awk "BEGIN { o = ${ours} * ${mhz} / 1000; d = ${bytes} * 1000 / ${ps};
+    r = o / d; printf \"%.4f %.4f %.4f\", o, d, r; exit (r < 1 - ${TOLERANCE} || r > 1 + ${TOLERANCE}) }"
+    RESULT_VARIABLE outside OUTPUT_VARIABLE figures)
+  string(APPEND report "${pattern}: platform, direct B/ns, ratio = ${figures}\n")
+  if(outside)
+    set(failed TRUE)
+  endif()
+  math(EXPR i "${i} + 1")
+endforeach()
+if(failed OR i EQUAL 0)
+  message(FATAL_ERROR "bandwidth differs by more than ${TOLERANCE}:\n${report}")
+endif()
+message("${report}")
