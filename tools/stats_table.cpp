@@ -94,6 +94,12 @@ const std::vector<Column>& columns() {
                                           static_cast<double>(r.stats.cycles);
        },
        "", "B/cyc"},
+      {"dram/row_hits", "bursts", "DRAM bursts to the row their bank served last (DRAMSys; 0 with simple)",
+       kLayer | kTotal, 0, counter<&Counters::dram_row_hits>, "", ""},
+      {"dram/row_misses", "bursts", "DRAM bursts to another row (DRAMSys)", kLayer | kTotal, 0,
+       counter<&Counters::dram_row_misses>, "", ""},
+      {"dram/refreshes", "refreshes", "all-bank refreshes due: elapsed / tREFI per rank (DRAMSys)", kLayer | kTotal, 0,
+       counter<&Counters::dram_refreshes>, "", ""},
       {"input_buffer/reads", "bytes", "input buffer reads", kLayer, 0, counter<&Counters::input_buffer_reads>, "", ""},
       {"input_buffer/writes", "bytes", "input buffer writes", kLayer, 0, counter<&Counters::input_buffer_writes>, "", ""},
       {"weight_buffer/reads", "bytes", "weight buffer reads", kLayer, 0, counter<&Counters::weight_buffer_reads>, "", ""},

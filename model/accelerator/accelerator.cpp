@@ -145,6 +145,12 @@ Counters Accelerator::counters() const {
   c.dma_bursts = d.bursts;
   c.dma_in_flight_cycles = d.in_flight_cycles;
   c.dma_latency_cycles = d.latency_cycles;
+  if (dram_counters_) {
+    const DramStats m = dram_counters_();
+    c.dram_row_hits = m.row_hits;
+    c.dram_row_misses = m.row_misses;
+    c.dram_refreshes = m.refreshes;
+  }
   c.dram_read = d.dram_bytes_read;
   c.dram_written = d.dram_bytes_written;
   c.input_buffer_reads = input_buffer.reads();

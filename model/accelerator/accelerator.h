@@ -4,6 +4,7 @@
 // layer's tiles, double-buffers DMA against compute and raises the interrupt when the
 // layer is done or failed. Register map: registers.h.
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include <systemc>
@@ -17,6 +18,7 @@
 #include "model/accelerator/register_bank.h"
 #include "model/config/arch_config.h"
 #include "model/dma/dma_engine.h"
+#include "model/memory/dramsys_backend.h"
 #include "model/memory/sram.h"
 #include "model/pe_array/pe_array.h"
 #include "model/ppu/post_processor.h"
@@ -50,6 +52,10 @@ class Accelerator : public sc_core::sc_module {
   // stays busy and no interrupt comes. Misreported buffers make the capability
   // registers claim `factor` times the real buffer sizes, so firmware plans tiles the
   // buffers cannot hold.
+  // The DRAM's own counters (row hits and misses, refreshes) for the layer
+  // statistics; the DRAM lies outside the accelerator, so the platform connects them.
+  void count_dram(std::function<DramStats()> counters) { dram_counters_ = std::move(counters); }
+
   void inject_hang(std::uint32_t layer_index) { hang_layer_ = layer_index; }
   void inject_misreported_buffers(std::uint32_t factor);
 
@@ -97,6 +103,7 @@ class Accelerator : public sc_core::sc_module {
   std::uint64_t accesses_at_start_ = 0, latched_accesses_ = 0;
   std::vector<std::uint64_t> store_tickets_;  // of the current layer, one per tile
   std::vector<LayerStats> layer_stats_;
+  std::function<DramStats()> dram_counters_;
 };
 
 }  // namespace qacc

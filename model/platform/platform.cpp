@@ -31,6 +31,7 @@ Platform::Platform(sc_core::sc_module_name name, const ArchConfig& config, Cpu::
   // In the order of the address map given to the bus above.
   bus.out.bind(dram.in);
   accelerator.dma.set_burst_boundary(dram.burst_boundary());
+  accelerator.count_dram([this] { return dram.stats(); });
   bus.out.bind(accelerator.in);
   accelerator.irq.bind(irq);
   cpu.irq.bind(irq);
