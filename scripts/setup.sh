@@ -2,7 +2,10 @@
 # Installs the Debian 12 packages the project needs (only those missing; as root,
 # after apt-get update), then configures and builds with CMake into build/.
 # Idempotent: a second run installs nothing and rebuilds only what changed.
-# Nothing is downloaded at configure or build time.
+# Nothing is downloaded at configure or build time. DRAMSys (the optional DRAM back
+# end) is built from QACC_DRAMSYS_SOURCE, a DRAMSys 5.1 source tree or archive
+# (default: ../shared/vendor/DRAMSys-5.1.tar.gz when it is there; set it empty to
+# build without).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
@@ -12,7 +15,7 @@ packages=(
   libsystemc-dev
   libtorch-dev libopenblas0-openmp
   libfmt-dev libgtest-dev libbenchmark-dev libcli11-dev nlohmann-json3-dev libyaml-cpp-dev libstb-dev
-  libjemalloc-dev libssl-dev gnuplot-nox parallel
+  libjemalloc-dev libssl-dev libsqlite3-dev gnuplot-nox parallel
 )
 
 missing=()
@@ -30,7 +33,11 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
 fi
 
+dramsys=()
+[ -n "${QACC_DRAMSYS_SOURCE+set}" ] && dramsys=(-DQACC_DRAMSYS_SOURCE="$QACC_DRAMSYS_SOURCE")
 if [ ! -f build/CMakeCache.txt ]; then
-  cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release
+  cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release "${dramsys[@]}"
+elif [ ${#dramsys[@]} -gt 0 ]; then
+  cmake -S . -B build "${dramsys[@]}"
 fi
 cmake --build build -j "$(nproc)"

@@ -13,7 +13,7 @@
 // last burst has come back; requests can finish out of order (a store's bursts may
 // overtake a load's), but a ticket counts as done only when it and every ticket
 // before it are. With one burst in flight this is the blocking engine of before: each
-// burst costs timing::dma_burst_cycles, back to back (docs/timing.md §9).
+// burst costs timing::dma_burst_cycles, back to back (docs/timing.md §5).
 //
 // A TLM error response stops the engine issuing: bursts already in flight come back,
 // the rest of the queued transfers are skipped, and the first error is kept for the

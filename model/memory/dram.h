@@ -6,7 +6,7 @@
 // the one shared data bus from max(t + latency, bus free) for bytes / bandwidth
 // cycles, and, since that is known the moment it arrives, it completes in the first
 // call with the response time annotated (the base protocol's early completion); so
-// latencies overlap while bandwidth is shared (docs/timing.md §9). With dram_model
+// latencies overlap while bandwidth is shared (docs/timing.md §6). With dram_model
 // dramsys, DRAMSys times it instead (model/memory/dramsys_backend.h) and the
 // response comes back on the backward path when its bursts are done. The loosely-timed
 // one (b_transport, the CPU) costs latency + bytes / bandwidth and does not occupy
