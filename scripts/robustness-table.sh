@@ -32,11 +32,13 @@ printf 'pe_rows: 300\n' > impossible.yaml
 printf 'pe_rowz: 3\n' > unknown.yaml
 printf 'pe_rows: 8\n  bad: [\n' > syntax.yaml
 printf 'pe_rows: 8\npe_rows: 16\n' > duplicate.yaml
+printf '{"simulation": {"simulationid": "x",\n' > memspec.json
 head -c 100 /dev/zero | tr '\0' 'x' > noise.png
 head -c 3072 /dev/zero > grey.raw
 mkdir -p nodata
 
 S=$build/tools/sim_top R=$build/tools/sim_regress W=$build/tools/sim_sweep V=$build/train/vgglite
+M=$build/tools/sim_memtest
 echo "| tool | bad input | exit | message |"
 echo "|---|---|---|---|"
 row() {
@@ -71,6 +73,11 @@ row sim_top "--set: unknown key" $S --set pe_count=4
 row sim_top "--set: not a number" $S --set pe_rows=eight
 row sim_top "--set: negative size" $S --set input_buffer_bytes=-4
 row sim_top "--set: buffer below the smallest tile" $S --set output_buffer_bytes=64
+row sim_top "--set: no burst in flight" $S --set dma_max_outstanding=0
+row sim_top "--set: unknown DRAM model" $S --set dram_model=ddr4
+row sim_top "DRAMSys: unknown memspec" $S --set dram_model=dramsys --set dram_memspec=ddr9
+row sim_top "DRAMSys: memspec file missing" $S --set dram_model=dramsys --set dram_memspec=/nonexistent/x.json
+row sim_top "DRAMSys: memspec file malformed" $S --set dram_model=dramsys --set dram_memspec=memspec.json
 row sim_top "--pe: malformed" $S --pe 16
 row sim_top "unknown option" $S --frobnicate
 row sim_top "--log-level: unknown level" $S --log-level loud
@@ -78,6 +85,9 @@ row sim_top "--stats-json: unwritable path" $S --stats-json /nonexistent/s.json
 row sim_top "--trace-file: unwritable path" $S --trace vcd --trace-file /nonexistent/t.vcd
 row sim_top "--check: image without a reference" $S --image grey.raw --check
 row sim_top "--inject-fault: malformed" $S --inject-fault hang
+row sim_memtest "--pattern: unknown" $M --pattern stream
+row sim_memtest "strided: stride below the row" $M --pattern strided --row-bytes 64 --stride 32
+row sim_memtest "pattern beyond the DRAM" $M --pattern seq-read --bytes 134217728
 row sim_regress "--data: folder without CIFAR-10" $R --data nodata -n 5
 row sim_regress "--count 0" $R -n 0
 row sim_regress "-j negative" $R -n 5 -j -1

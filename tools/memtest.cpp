@@ -84,8 +84,8 @@ Plan plan(const MemtestPattern& p, const ArchConfig& config, Sram* sram) {
     }
   }
   if (plan.dram_extent > config.dram_bytes)
-    fail("memtest: the {} pattern spans {} bytes of DRAM; dram_bytes is {}", to_string(p.kind), plan.dram_extent,
-         config.dram_bytes);
+    throw UsageError(fmt::format("memtest: the {} pattern spans {} bytes of DRAM; dram_bytes is {}",
+                                 to_string(p.kind), plan.dram_extent, config.dram_bytes));
   return plan;
 }
 

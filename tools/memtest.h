@@ -43,8 +43,8 @@ struct MemtestReport {
   std::vector<MemtestResult> patterns;
 };
 
-// Runs every pattern in order on one platform built from `config`. Throws qacc::Error
-// if a pattern does not fit the DRAM, qacc::UsageError for a DRAM model this build
+// Runs every pattern in order on one platform built from `config`. Throws
+// qacc::UsageError for a pattern that does not fit the DRAM, a DRAM model this build
 // lacks or a bad memspec.
 MemtestReport run_memtest(const ArchConfig& config, const std::vector<MemtestPattern>& patterns);
 

@@ -75,8 +75,10 @@ const std::vector<Column>& columns() {
       {"dma/write_bytes_per_cycle", "bytes/cycle", "DRAM bytes written over write-busy cycles", kLayer | kTotal, 3,
        ratio<&Counters::dram_written, &Counters::dma_write_cycles>, "", ""},
       {"dma/bursts", "bursts", "DMA bursts completed", kLayer | kTotal, 0, counter<&Counters::dma_bursts>, "", ""},
+      // Bursts' time in flight over busy time: the mean bursts in flight (a layer
+      // starts and ends with the DMA idle).
       {"dma/occupancy", "bursts", "mean bursts in flight while the DMA is busy", kEverywhere, 2,
-       ratio<&Counters::dma_in_flight_cycles, &Counters::dma_cycles>, "", "occ"},
+       ratio<&Counters::dma_latency_cycles, &Counters::dma_cycles>, "", "occ"},
       {"dma/latency_mean", "cycles", "mean burst latency, issue to completion", kLayer | kTotal, 1,
        ratio<&Counters::dma_latency_cycles, &Counters::dma_bursts>, "", ""},
       {"dma/latency_p99", "cycles", "99th percentile burst latency (totals: the worst layer's)", kLayer | kTotal, 0,

@@ -143,7 +143,6 @@ Counters Accelerator::counters() const {
   c.dma_read_cycles = d.read_busy_cycles;
   c.dma_write_cycles = d.write_busy_cycles;
   c.dma_bursts = d.bursts;
-  c.dma_in_flight_cycles = d.in_flight_cycles;
   c.dma_latency_cycles = d.latency_cycles;
   if (dram_counters_) {
     const DramStats m = dram_counters_();

@@ -28,7 +28,6 @@ namespace qacc {
   X(dma_read_cycles, "DMA read channel busy (DmaEngine)")                           \
   X(dma_write_cycles, "DMA write channel busy (DmaEngine)")                         \
   X(dma_bursts, "DMA bursts completed (DmaEngine)")                                 \
-  X(dma_in_flight_cycles, "sum over cycles of the bursts in flight (DmaEngine)")    \
   X(dma_latency_cycles, "sum over bursts of their time in flight (DmaEngine)")      \
   X(macs, "multiply-accumulates (PeArray)")                                          \
   X(dram_read, "bytes the DMA read from DRAM (DmaEngine)")                          \

@@ -1,7 +1,9 @@
 #include "model/dma/dma_engine.h"
 
 #include <algorithm>
+#include <tuple>
 
+#include "base/error.h"
 #include "model/sim/log.h"
 #include "model/timing/cost_model.h"
 
@@ -16,12 +18,15 @@ DmaEngine::DmaEngine(sc_core::sc_module_name name, const ArchConfig& config)
       bytes_in_flight("bytes_in_flight"),
       outstanding("outstanding"),
       config_(config),
-      clock_(config.cycle_ns()),
-      responses_(this, &DmaEngine::on_response),
-      completions_(this, &DmaEngine::retire) {
+      clock_(config.cycle_ns()) {
   out.register_nb_transport_bw(this, &DmaEngine::nb_transport_bw);
   SC_HAS_PROCESS(DmaEngine);
-  SC_THREAD(issue);
+  SC_METHOD(issue);
+  sensitive << queued_ << credit_ << end_request_;
+  dont_initialize();
+  SC_METHOD(serve_timed);
+  sensitive << timed_.event();
+  dont_initialize();
   SC_METHOD(drive_signals);
   sensitive << signals_changed_;
   dont_initialize();
@@ -48,17 +53,10 @@ void DmaEngine::clear_fault() {
 DmaStats DmaEngine::stats() const {
   DmaStats s = stats_;
   const std::uint64_t now = clock_.now();
-  s.in_flight_cycles += in_flight_ * (now - accounted_);
   if (in_flight_ > 0) s.busy_cycles += now - busy_since_;
   if (read_.in_flight > 0) s.read_busy_cycles += now - read_.busy_since;
   if (write_.in_flight > 0) s.write_busy_cycles += now - write_.busy_since;
   return s;
-}
-
-void DmaEngine::account() {
-  const std::uint64_t now = clock_.now();
-  stats_.in_flight_cycles += in_flight_ * (now - accounted_);
-  accounted_ = now;
 }
 
 void DmaEngine::drive_signals() {
@@ -71,61 +69,71 @@ void DmaEngine::drive_signals() {
 }
 
 void DmaEngine::issue() {
-  for (;;) {
-    if (queue_.empty()) {
-      issuing_ = "";
-      update_signals();
+  // Runs until it must wait: for a request, a place in flight, or END_REQ.
+  while (!waiting_end_request_) {
+    if (!current_.active && !start_request()) return;
+    Current& c = current_;
+    if (fault_ != DmaFault::kNone || c.row == c.r.rows) {
+      // After a fault the rest of the layer's transfers are skipped, not performed.
+      c.active = false;
+      tickets_[c.ticket - completed_ - 1].issued = true;
+      finish_ticket();
+      continue;
     }
-    while (queue_.empty()) sc_core::wait(queued_);
-    const auto [ticket, request] = queue_.front();
-    queue_.pop_front();
-    issuing_ = request.sram != nullptr ? request.sram->name().c_str() : "";
-    update_signals();
-    log::debug(*this, "{} {} x {} bytes at {:#x}", request.direction == DmaRequest::Direction::kDramToSram ? "load" : "store",
-               request.rows, request.row_bytes, request.dram_addr);
-    // After a fault the rest of the layer's transfers are skipped, not performed.
-    if (fault_ == DmaFault::kNone) issue_request(ticket, request);
-    tickets_[ticket - completed_ - 1].issued = true;
-    finish_ticket();
+    if (in_flight_ >= config_.dma_max_outstanding) return;  // retire() calls again
+    const std::uint64_t addr = c.r.dram_addr + c.row * c.r.dram_stride + c.done;
+    std::uint64_t len = std::min(config_.dma_burst_bytes, c.r.row_bytes - c.done);
+    if (boundary_ != 0) len = std::min(len, boundary_ - addr % boundary_);
+    std::uint8_t* data = c.local + c.row * c.r.local_stride() + c.done;
+    c.done += static_cast<std::uint32_t>(len);
+    if (c.done == c.r.row_bytes) {
+      ++c.row;
+      c.done = 0;
+    }
+    send(c.ticket, c.read, addr, data, static_cast<std::uint32_t>(len));
   }
 }
 
-void DmaEngine::issue_request(std::uint64_t ticket, const DmaRequest& request) {
+bool DmaEngine::start_request() {
+  if (queue_.empty()) {
+    issuing_ = "";
+    update_signals();
+    return false;
+  }
+  Current& c = current_;
+  c = Current{};
+  c.active = true;
+  std::tie(c.ticket, c.r) = queue_.front();
+  queue_.pop_front();
+  DmaRequest& r = c.r;
+  issuing_ = r.sram != nullptr ? r.sram->name().c_str() : "";
+  update_signals();
+  log::debug(*this, "{} {} x {} bytes at {:#x}", r.direction == DmaRequest::Direction::kDramToSram ? "load" : "store",
+             r.rows, r.row_bytes, r.dram_addr);
+  if (fault_ != DmaFault::kNone) return true;  // skipped by issue()
   // Rows contiguous on both sides are one row: bursts then span row boundaries (a
   // dense layer's input chunk is c_n rows of one byte each).
-  DmaRequest r = request;
   if (r.rows > 1 && r.dram_stride == r.row_bytes && r.local_stride() == r.row_bytes) {
     r.row_bytes *= r.rows;
     r.rows = 1;
   }
-  const bool read = r.direction == DmaRequest::Direction::kDramToSram;
-  std::uint8_t* local = nullptr;
+  if (r.row_bytes == 0) r.rows = 0;  // nothing to move
+  c.read = r.direction == DmaRequest::Direction::kDramToSram;
   try {
-    local = r.sram->span(r.sram_offset, r.local_extent());
+    c.local = r.sram->span(r.sram_offset, r.local_extent());
   } catch (const SramRangeError& e) {
     fault_ = DmaFault::kSramRange;
     fault_address_ = e.offset;
-    return;
+    return true;
   }
-  if (read)
+  if (c.read)
     r.sram->note_writes(r.bytes());
   else
     r.sram->note_reads(r.bytes());
-  for (std::uint32_t row = 0; row < r.rows; ++row) {
-    for (std::uint32_t done = 0; done < r.row_bytes;) {
-      const std::uint64_t addr = r.dram_addr + row * r.dram_stride + done;
-      std::uint64_t len = std::min(config_.dma_burst_bytes, r.row_bytes - done);
-      if (boundary_ != 0) len = std::min(len, boundary_ - addr % boundary_);
-      while (in_flight_ >= config_.dma_max_outstanding) sc_core::wait(credit_);
-      if (fault_ != DmaFault::kNone) return;
-      send(ticket, read, addr, local + row * r.local_stride() + done, static_cast<std::uint32_t>(len));
-      done += static_cast<std::uint32_t>(len);
-    }
-  }
+  return true;
 }
 
 void DmaEngine::send(std::uint64_t ticket, bool read, std::uint64_t addr, std::uint8_t* data, std::uint32_t len) {
-  account();
   const std::uint64_t now = clock_.now();
   Channel& ch = read ? read_ : write_;
   if (in_flight_++ == 0) busy_since_ = now;
@@ -142,7 +150,7 @@ void DmaEngine::send(std::uint64_t ticket, bool read, std::uint64_t addr, std::u
   trans->set_byte_enable_ptr(nullptr);
   trans->set_dmi_allowed(false);
   trans->set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-  bursts_[trans] = Burst{ticket, now, len, read};
+  bursts_.emplace_back(trans, Burst{ticket, now, len, read});
   ++tickets_[ticket - completed_ - 1].in_flight;
   log::trace(*this, "burst {} bytes at {:#x}", len, addr);
 
@@ -155,22 +163,22 @@ void DmaEngine::send(std::uint64_t ticket, bool read, std::uint64_t addr, std::u
   sc_core::sc_time delay = clock_.time(issue_free_) - sc_core::sc_time_stamp();
   switch (out->nb_transport_fw(*trans, phase, delay)) {
     case tlm::TLM_ACCEPTED:
-      // Back-pressure: no new request until the target has taken this one.
+      // Back-pressure: no new request until the target has taken this one (issue()
+      // stops, and END_REQ wakes it).
       waiting_end_request_ = true;
-      while (waiting_end_request_) sc_core::wait(end_request_);
       break;
     case tlm::TLM_UPDATED:
       if (phase == tlm::END_REQ) {
         // Taken at now + delay: the next request leaves no earlier.
         issue_free_ = std::max(issue_free_, clock_.cycles(sc_core::sc_time_stamp() + delay));
       } else if (phase == tlm::BEGIN_RESP) {
-        responses_.notify(*trans, phase, delay);
+        timed_.push(sc_core::sc_time_stamp() + delay, {trans, true});
       }
       break;
     case tlm::TLM_COMPLETED:
       // The target finished it in one call (the simple DRAM, or an error at the bus):
       // the response is at the annotated time.
-      responses_.notify(*trans, phase, delay);
+      timed_.push(sc_core::sc_time_stamp() + delay, {trans, true});
       break;
   }
 }
@@ -181,18 +189,34 @@ tlm::tlm_sync_enum DmaEngine::nb_transport_bw(tlm::tlm_generic_payload& trans, t
     // BEGIN_RESP without END_REQ implies it.
     if (waiting_end_request_) {
       waiting_end_request_ = false;
+      issue_free_ = std::max(issue_free_, clock_.cycles(sc_core::sc_time_stamp() + delay));
       end_request_.notify(delay);
     }
   }
   if (phase == tlm::BEGIN_RESP) {
-    responses_.notify(trans, phase, delay);
+    timed_.push(sc_core::sc_time_stamp() + delay, {&trans, true});
     return tlm::TLM_COMPLETED;  // taken at once: no END_RESP round trip
   }
   return tlm::TLM_ACCEPTED;
 }
 
-void DmaEngine::on_response(tlm::tlm_generic_payload& trans, const tlm::tlm_phase& phase) {
-  const Burst& b = bursts_.at(&trans);
+void DmaEngine::serve_timed() {
+  timed_.pop_due([this](const Timed& t) {
+    if (t.response)
+      on_response(*t.trans);
+    else
+      retire(*t.trans);
+  });
+}
+
+DmaEngine::Burst& DmaEngine::burst(const tlm::tlm_generic_payload& trans) {
+  for (auto& [t, b] : bursts_)
+    if (t == &trans) return b;
+  fail("{}: a response for a burst not in flight", name());
+}
+
+void DmaEngine::on_response(tlm::tlm_generic_payload& trans) {
+  const Burst& b = burst(trans);
   Channel& ch = b.read ? read_ : write_;
   // The data streams through the engine's port while the DRAM sends it: a port
   // narrower than the DRAM adds its extra beats after the response, and bursts
@@ -210,16 +234,16 @@ void DmaEngine::on_response(tlm::tlm_generic_payload& trans, const tlm::tlm_phas
     log::warning(*this, "burst of {} bytes at {:#x}: {}", b.bytes, trans.get_address(), trans.get_response_string());
   }
   if (done == now)
-    retire(trans, phase);
+    retire(trans);
   else
-    completions_.notify(trans, phase, clock_.time(done) - sc_core::sc_time_stamp());
+    timed_.push(clock_.time(done), {&trans, false});
 }
 
-void DmaEngine::retire(tlm::tlm_generic_payload& trans, const tlm::tlm_phase&) {
-  account();
-  const auto it = bursts_.find(&trans);
+void DmaEngine::retire(tlm::tlm_generic_payload& trans) {
+  auto it = std::find_if(bursts_.begin(), bursts_.end(), [&](const auto& e) { return e.first == &trans; });
   const Burst b = it->second;
-  bursts_.erase(it);
+  *it = bursts_.back();  // unordered: the last one takes its place
+  bursts_.pop_back();
   const std::uint64_t now = clock_.now();
   Channel& ch = b.read ? read_ : write_;
   if (--in_flight_ == 0) stats_.busy_cycles += now - busy_since_;
@@ -232,7 +256,7 @@ void DmaEngine::retire(tlm::tlm_generic_payload& trans, const tlm::tlm_phase&) {
   if (!trans.is_response_error()) (b.read ? stats_.dram_bytes_read : stats_.dram_bytes_written) += b.bytes;
   trans.release();
   --tickets_[b.ticket - completed_ - 1].in_flight;
-  credit_.notify();
+  credit_.notify();  // issue() runs again, at this time
   finish_ticket();
 }
 

@@ -20,18 +20,18 @@
 // controller to report.
 #include <cstdint>
 #include <deque>
-#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/peq_with_cb_and_phase.h>
 #include <tlm_utils/simple_initiator_socket.h>
 
 #include "model/config/arch_config.h"
 #include "model/memory/sram.h"
 #include "model/sim/clock.h"
 #include "model/sim/payload_pool.h"
+#include "model/sim/timed_queue.h"
 #include "model/sim/trace_text.h"
 
 namespace qacc {
@@ -63,8 +63,9 @@ struct DmaStats {
   std::uint64_t busy_cycles = 0;        // either channel
   std::uint64_t read_busy_cycles = 0;
   std::uint64_t write_busy_cycles = 0;
-  std::uint64_t in_flight_cycles = 0;   // sum over cycles of the bursts in flight
-  std::uint64_t latency_cycles = 0;     // sum over bursts of their time in flight
+  // Sum over completed bursts of their time in flight; over a window the DMA is idle
+  // at both ends of, also the integral of the bursts in flight (occupancy x busy).
+  std::uint64_t latency_cycles = 0;
 };
 
 enum class DmaFault { kNone, kBusError, kSramRange };
@@ -116,6 +117,15 @@ class DmaEngine : public sc_core::sc_module {
     std::uint32_t bytes = 0;
     bool read = true;
   };
+  // The request being issued and how far.
+  struct Current {
+    bool active = false;
+    std::uint64_t ticket = 0;
+    DmaRequest r;  // rows already merged
+    bool read = true;
+    std::uint8_t* local = nullptr;
+    std::uint32_t row = 0, done = 0;
+  };
   struct Channel {
     std::uint32_t in_flight = 0;
     std::uint64_t busy_since = 0, busy_cycles = 0;
@@ -123,20 +133,24 @@ class DmaEngine : public sc_core::sc_module {
     std::uint64_t bytes_in_flight = 0;
   };
 
+  // The issue stage, a method (no thread switch per burst): issues bursts until the
+  // queue is empty, every place is taken or the target holds back END_REQ; the
+  // events that end each of those wake it.
   void issue();
-  // Issues the bursts of one request; stops at the first fault.
-  void issue_request(std::uint64_t ticket, const DmaRequest& request);
+  // Takes the next request into current_; false when the queue is empty.
+  bool start_request();
   void send(std::uint64_t ticket, bool read, std::uint64_t addr, std::uint8_t* data, std::uint32_t len);
   tlm::tlm_sync_enum nb_transport_bw(tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,
                                      sc_core::sc_time& delay);
+  // Responses and completions as they fall due.
+  void serve_timed();
   // At the response's time: when its data has passed the engine's port.
-  void on_response(tlm::tlm_generic_payload& trans, const tlm::tlm_phase& phase);
+  void on_response(tlm::tlm_generic_payload& trans);
   // At the burst's completion: credit back, statistics, the ticket's progress.
-  void retire(tlm::tlm_generic_payload& trans, const tlm::tlm_phase& phase);
+  void retire(tlm::tlm_generic_payload& trans);
+  Burst& burst(const tlm::tlm_generic_payload& trans);
   // Retires the tickets at the head that are issued and have nothing in flight.
   void finish_ticket();
-  // Keeps the busy and occupancy integrals up to date; call before any change.
-  void account();
   // The trace signals have one writer, drive_signals, woken once per delta in which
   // something changed (a signal may not be written by two processes); only when they
   // are traced, since driving them costs a third of a run's time.
@@ -150,10 +164,16 @@ class DmaEngine : public sc_core::sc_module {
   std::uint64_t boundary_ = 0;
   bool signals_traced_ = false;
   PayloadPool pool_;
-  tlm_utils::peq_with_cb_and_phase<DmaEngine> responses_, completions_;
+  struct Timed {
+    tlm::tlm_generic_payload* trans;
+    bool response;  // else the burst's completion
+  };
+  TimedQueue<Timed> timed_;
   std::deque<std::pair<std::uint64_t, DmaRequest>> queue_;
   std::deque<Ticket> tickets_;  // tickets completed_ + 1 .. submitted_
-  std::unordered_map<const tlm::tlm_generic_payload*, Burst> bursts_;
+  Current current_;
+  // At most dma_max_outstanding: a linear search beats hashing.
+  std::vector<std::pair<const tlm::tlm_generic_payload*, Burst>> bursts_;
   sc_core::sc_event queued_, completed_event_, credit_, end_request_, signals_changed_;
   const char* issuing_ = "";  // the buffer of the request being issued
   bool waiting_end_request_ = false;
@@ -161,7 +181,7 @@ class DmaEngine : public sc_core::sc_module {
   Channel read_, write_;
   std::uint32_t in_flight_ = 0;
   std::uint64_t issue_free_ = 0;  // cycle the issue stage is next free
-  std::uint64_t accounted_ = 0, busy_since_ = 0;
+  std::uint64_t busy_since_ = 0;
   DmaFault fault_ = DmaFault::kNone;
   std::uint64_t fault_address_ = 0;
   DmaStats stats_;

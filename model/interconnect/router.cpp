@@ -56,37 +56,46 @@ void Router::b_transport(int, tlm::tlm_generic_payload& t, sc_core::sc_time& del
   t.set_address(addr);
 }
 
+std::vector<Router::Route>::iterator Router::find_route(const tlm::tlm_generic_payload& t) {
+  return std::find_if(in_flight_.begin(), in_flight_.end(), [&](const Route& r) { return r.trans == &t; });
+}
+
+void Router::forget(std::vector<Route>::iterator route) {
+  *route = in_flight_.back();
+  in_flight_.pop_back();
+}
+
 tlm::tlm_sync_enum Router::nb_transport_fw(int id, tlm::tlm_generic_payload& t, tlm::tlm_phase& phase,
                                            sc_core::sc_time& delay) {
   if (phase == tlm::BEGIN_REQ) {
     const std::uint64_t addr = t.get_address();
     const int target = route(t);
     if (target < 0) return tlm::TLM_COMPLETED;  // the error response, at once
-    in_flight_[&t] = Route{id, target, addr};
+    in_flight_.push_back(Route{&t, id, target, addr});
     const tlm::tlm_sync_enum status = out[target]->nb_transport_fw(t, phase, delay);
     if (status == tlm::TLM_COMPLETED) {
       t.set_address(addr);
-      in_flight_.erase(&t);
+      forget(find_route(t));
     }
     return status;
   }
   // END_RESP (or a later phase of an extended protocol): to the target holding it.
-  const auto it = in_flight_.find(&t);
+  const auto it = find_route(t);
   if (it == in_flight_.end()) return tlm::TLM_COMPLETED;
-  const Route r = it->second;
-  if (phase == tlm::END_RESP) in_flight_.erase(it);
-  return out[r.target]->nb_transport_fw(t, phase, delay);
+  const int target = it->target;
+  if (phase == tlm::END_RESP) forget(it);
+  return out[target]->nb_transport_fw(t, phase, delay);
 }
 
 tlm::tlm_sync_enum Router::nb_transport_bw(int, tlm::tlm_generic_payload& t, tlm::tlm_phase& phase,
                                            sc_core::sc_time& delay) {
-  const auto it = in_flight_.find(&t);
+  const auto it = find_route(t);
   if (it == in_flight_.end()) return tlm::TLM_COMPLETED;
-  const Route r = it->second;
+  const int initiator = it->initiator;
   // The initiator sees its own address from the response on.
-  if (phase == tlm::BEGIN_RESP) t.set_address(r.address);
-  const tlm::tlm_sync_enum status = in[r.initiator]->nb_transport_bw(t, phase, delay);
-  if (status == tlm::TLM_COMPLETED || (status == tlm::TLM_UPDATED && phase == tlm::END_RESP)) in_flight_.erase(&t);
+  if (phase == tlm::BEGIN_RESP) t.set_address(it->address);
+  const tlm::tlm_sync_enum status = in[initiator]->nb_transport_bw(t, phase, delay);
+  if (status == tlm::TLM_COMPLETED || (status == tlm::TLM_UPDATED && phase == tlm::END_RESP)) forget(find_route(t));
   return status;
 }
 

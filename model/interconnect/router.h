@@ -7,7 +7,6 @@
 // the initiator that began the transaction; the router adds no time of its own.
 #include <cstdint>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include <systemc>
@@ -59,12 +58,16 @@ class Router : public sc_core::sc_module {
   std::vector<AddressRegion> map_;
   std::vector<RouterTargetStats> stats_;
   std::uint64_t misses_ = 0;
-  // Approximately-timed transactions in flight: who began them, their address.
+  // Approximately-timed transactions in flight: who began them, their address. A
+  // handful at a time (the DMA's outstanding bursts): a linear search beats hashing.
   struct Route {
+    const tlm::tlm_generic_payload* trans = nullptr;
     int initiator = 0, target = 0;
     std::uint64_t address = 0;
   };
-  std::unordered_map<const tlm::tlm_generic_payload*, Route> in_flight_;
+  std::vector<Route> in_flight_;
+  std::vector<Route>::iterator find_route(const tlm::tlm_generic_payload& trans);
+  void forget(std::vector<Route>::iterator route);
 };
 
 }  // namespace qacc
