@@ -48,39 +48,32 @@ void DmaEngine::drain() { wait_done(submitted_); }
 void DmaEngine::clear_fault() {
   fault_ = DmaFault::kNone;
   fault_address_ = 0;
+  stopping_ = false;
 }
 
-DmaStats DmaEngine::stats() const {
-  DmaStats s = stats_;
-  const std::uint64_t now = clock_.now();
-  if (in_flight_ > 0) s.busy_cycles += now - busy_since_;
-  if (read_.in_flight > 0) s.read_busy_cycles += now - read_.busy_since;
-  if (write_.in_flight > 0) s.write_busy_cycles += now - write_.busy_since;
-  return s;
-}
+DmaStats DmaEngine::stats() const { return stats_; }
 
 void DmaEngine::drive_signals() {
-  buffer.write(trace_text(issuing_));
-  load_busy.write(read_.in_flight > 0);
-  store_busy.write(write_.in_flight > 0);
-  const std::uint64_t bytes = read_.bytes_in_flight + write_.bytes_in_flight;
-  bytes_in_flight.write(static_cast<std::uint32_t>(std::min<std::uint64_t>(bytes, UINT32_MAX)));
-  outstanding.write(in_flight_);
+  buffer.write(trace_text(traced_buffer_));
+  load_busy.write(traced_read_ > 0);
+  store_busy.write(traced_write_ > 0);
+  bytes_in_flight.write(static_cast<std::uint32_t>(std::min<std::uint64_t>(traced_bytes_, UINT32_MAX)));
+  outstanding.write(traced_outstanding_);
 }
 
 void DmaEngine::issue() {
-  // Runs until it must wait: for a request, a place in flight, or END_REQ.
   while (!waiting_end_request_) {
     if (!current_.active && !start_request()) return;
     Current& c = current_;
-    if (fault_ != DmaFault::kNone || c.row == c.r.rows) {
+    if (stopping_ || c.row == c.r.rows) {
       // After a fault the rest of the layer's transfers are skipped, not performed.
       c.active = false;
-      tickets_[c.ticket - completed_ - 1].issued = true;
-      finish_ticket();
+      ticket(c.ticket).issued = true;
+      push_ticket_if_known(c.ticket);
       continue;
     }
-    if (in_flight_ >= config_.dma_max_outstanding) return;  // retire() calls again
+    std::uint64_t at = 0;
+    if (!next_place(at)) return;  // a response frees it: credit_ wakes us
     const std::uint64_t addr = c.r.dram_addr + c.row * c.r.dram_stride + c.done;
     std::uint64_t len = std::min(config_.dma_burst_bytes, c.r.row_bytes - c.done);
     if (boundary_ != 0) len = std::min(len, boundary_ - addr % boundary_);
@@ -90,27 +83,22 @@ void DmaEngine::issue() {
       ++c.row;
       c.done = 0;
     }
-    send(c.ticket, c.read, addr, data, static_cast<std::uint32_t>(len));
+    send(at, c.read, addr, data, static_cast<std::uint32_t>(len));
   }
 }
 
 bool DmaEngine::start_request() {
-  if (queue_.empty()) {
-    issuing_ = "";
-    update_signals();
-    return false;
-  }
+  if (queue_.empty()) return false;
   Current& c = current_;
   c = Current{};
   c.active = true;
   std::tie(c.ticket, c.r) = queue_.front();
   queue_.pop_front();
   DmaRequest& r = c.r;
-  issuing_ = r.sram != nullptr ? r.sram->name().c_str() : "";
-  update_signals();
+  c.buffer = r.sram != nullptr ? r.sram->name().c_str() : "";
   log::debug(*this, "{} {} x {} bytes at {:#x}", r.direction == DmaRequest::Direction::kDramToSram ? "load" : "store",
              r.rows, r.row_bytes, r.dram_addr);
-  if (fault_ != DmaFault::kNone) return true;  // skipped by issue()
+  if (stopping_) return true;  // skipped by issue()
   // Rows contiguous on both sides are one row: bursts then span row boundaries (a
   // dense layer's input chunk is c_n rows of one byte each).
   if (r.rows > 1 && r.dram_stride == r.row_bytes && r.local_stride() == r.row_bytes) {
@@ -122,8 +110,11 @@ bool DmaEngine::start_request() {
   try {
     c.local = r.sram->span(r.sram_offset, r.local_extent());
   } catch (const SramRangeError& e) {
-    fault_ = DmaFault::kSramRange;
-    fault_address_ = e.offset;
+    // Seen by the controller when this request would have started.
+    stopping_ = true;
+    Timed t{Timed::Kind::kSramFault};
+    t.value = e.offset;
+    timed_.push(clock_.time(std::max(clock_.now(), last_place_)), t);
     return true;
   }
   if (c.read)
@@ -133,13 +124,28 @@ bool DmaEngine::start_request() {
   return true;
 }
 
-void DmaEngine::send(std::uint64_t ticket, bool read, std::uint64_t addr, std::uint8_t* data, std::uint32_t len) {
-  const std::uint64_t now = clock_.now();
-  Channel& ch = read ? read_ : write_;
-  if (in_flight_++ == 0) busy_since_ = now;
-  if (ch.in_flight++ == 0) ch.busy_since = now;
-  ch.bytes_in_flight += len;
-  update_signals();
+bool DmaEngine::next_place(std::uint64_t& at) {
+  // Places are taken in issue order: the next no earlier than the last.
+  const std::uint64_t t = std::max(clock_.now(), last_place_);
+  while (!places_.empty() && places_.top() <= t) places_.pop();
+  if (places_.size() + unknown_ < config_.dma_max_outstanding) {
+    at = t;
+    return true;
+  }
+  // All taken. A burst whose response is still to come might free its place before
+  // the earliest known one.
+  if (unknown_ > 0) return false;
+  at = places_.top();
+  places_.pop();
+  return true;
+}
+
+void DmaEngine::send(std::uint64_t at, bool read, std::uint64_t addr, std::uint8_t* data, std::uint32_t len) {
+  last_place_ = at;
+  // The issue stage's address generation, serial across bursts: the request leaves
+  // when it is done, annotated rather than waited.
+  const std::uint64_t start = std::max(at, issue_free_);
+  issue_free_ = start + config_.dma_setup_cycles;
 
   tlm::tlm_generic_payload* trans = pool_.allocate();
   trans->set_command(read ? tlm::TLM_READ_COMMAND : tlm::TLM_WRITE_COMMAND);
@@ -150,17 +156,27 @@ void DmaEngine::send(std::uint64_t ticket, bool read, std::uint64_t addr, std::u
   trans->set_byte_enable_ptr(nullptr);
   trans->set_dmi_allowed(false);
   trans->set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-  bursts_.emplace_back(trans, Burst{ticket, now, len, read});
-  ++tickets_[ticket - completed_ - 1].in_flight;
-  log::trace(*this, "burst {} bytes at {:#x}", len, addr);
+  Burst b;
+  b.trans = trans;
+  b.ticket = current_.ticket;
+  b.started = at;
+  b.bytes = len;
+  b.read = read;
+  bursts_.push_back(b);
+  ++ticket(current_.ticket).unknown;
+  ++unknown_;
+  if (signals_traced_) {
+    Timed t{Timed::Kind::kTraceStart};
+    t.value = len;
+    t.read = read;
+    t.buffer = current_.buffer;
+    timed_.push(clock_.time(at), t);
+  }
+  log::trace(*this, "burst {} bytes at {:#x}, leaving at cycle {}", len, addr, issue_free_);
 
-  // The issue stage's address generation, serial across bursts: the request leaves
-  // when it is done. Annotated rather than waited (temporal decoupling), so a thread
-  // switch per burst is saved; the stage runs ahead by at most the bursts in flight.
-  const std::uint64_t start = std::max(now, issue_free_);
-  issue_free_ = start + config_.dma_setup_cycles;
+  const sc_core::sc_time now = sc_core::sc_time_stamp();
   tlm::tlm_phase phase = tlm::BEGIN_REQ;
-  sc_core::sc_time delay = clock_.time(issue_free_) - sc_core::sc_time_stamp();
+  sc_core::sc_time delay = clock_.time(issue_free_) - now;
   switch (out->nb_transport_fw(*trans, phase, delay)) {
     case tlm::TLM_ACCEPTED:
       // Back-pressure: no new request until the target has taken this one (issue()
@@ -170,15 +186,15 @@ void DmaEngine::send(std::uint64_t ticket, bool read, std::uint64_t addr, std::u
     case tlm::TLM_UPDATED:
       if (phase == tlm::END_REQ) {
         // Taken at now + delay: the next request leaves no earlier.
-        issue_free_ = std::max(issue_free_, clock_.cycles(sc_core::sc_time_stamp() + delay));
+        issue_free_ = std::max(issue_free_, clock_.cycles(now + delay));
       } else if (phase == tlm::BEGIN_RESP) {
-        timed_.push(sc_core::sc_time_stamp() + delay, {trans, true});
+        respond(*trans, clock_.cycles(now + delay));
       }
       break;
     case tlm::TLM_COMPLETED:
       // The target finished it in one call (the simple DRAM, or an error at the bus):
-      // the response is at the annotated time.
-      timed_.push(sc_core::sc_time_stamp() + delay, {trans, true});
+      // the response is at the annotated time, known now.
+      respond(*trans, clock_.cycles(now + delay));
       break;
   }
 }
@@ -194,7 +210,9 @@ tlm::tlm_sync_enum DmaEngine::nb_transport_bw(tlm::tlm_generic_payload& trans, t
     }
   }
   if (phase == tlm::BEGIN_RESP) {
-    timed_.push(sc_core::sc_time_stamp() + delay, {&trans, true});
+    Timed t{Timed::Kind::kResponse};
+    t.trans = &trans;
+    timed_.push(sc_core::sc_time_stamp() + delay, t);
     return tlm::TLM_COMPLETED;  // taken at once: no END_RESP round trip
   }
   return tlm::TLM_ACCEPTED;
@@ -202,67 +220,111 @@ tlm::tlm_sync_enum DmaEngine::nb_transport_bw(tlm::tlm_generic_payload& trans, t
 
 void DmaEngine::serve_timed() {
   timed_.pop_due([this](const Timed& t) {
-    if (t.response)
-      on_response(*t.trans);
-    else
-      retire(*t.trans);
+    switch (t.kind) {
+      case Timed::Kind::kResponse:
+        respond(*t.trans, clock_.now());
+        credit_.notify();  // its place may be the one issue() waits for
+        break;
+      case Timed::Kind::kTicket:
+        ticket(t.value).reached = true;
+        finish_tickets();
+        break;
+      case Timed::Kind::kBusFault:
+      case Timed::Kind::kSramFault:
+        if (fault_ == DmaFault::kNone) {
+          fault_ = t.kind == Timed::Kind::kBusFault ? DmaFault::kBusError : DmaFault::kSramRange;
+          fault_address_ = t.value;
+        }
+        break;
+      case Timed::Kind::kTraceStart:
+        ++traced_outstanding_;
+        ++(t.read ? traced_read_ : traced_write_);
+        traced_bytes_ += t.value;
+        traced_buffer_ = t.buffer;
+        update_signals();
+        break;
+      case Timed::Kind::kTraceEnd:
+        --traced_outstanding_;
+        --(t.read ? traced_read_ : traced_write_);
+        traced_bytes_ -= t.value;
+        if (traced_outstanding_ == 0) traced_buffer_ = "";
+        update_signals();
+        break;
+    }
   });
 }
 
-DmaEngine::Burst& DmaEngine::burst(const tlm::tlm_generic_payload& trans) {
-  for (auto& [t, b] : bursts_)
-    if (t == &trans) return b;
-  fail("{}: a response for a burst not in flight", name());
-}
-
-void DmaEngine::on_response(tlm::tlm_generic_payload& trans) {
-  const Burst& b = burst(trans);
+void DmaEngine::respond(tlm::tlm_generic_payload& trans, std::uint64_t response) {
+  const auto it = std::find_if(bursts_.begin(), bursts_.end(), [&](const Burst& b) { return b.trans == &trans; });
+  if (it == bursts_.end()) fail("{}: a response for a burst not in flight", name());
+  Burst& b = *it;
   Channel& ch = b.read ? read_ : write_;
-  // The data streams through the engine's port while the DRAM sends it: a port
-  // narrower than the DRAM adds its extra beats after the response, and bursts
-  // queue for it (timing::dma_overhead_cycles with one burst in flight).
-  const std::uint64_t now = clock_.now();
-  const std::uint64_t beats = (b.bytes + config_.dma_bus_bytes - 1) / config_.dma_bus_bytes;
-  const std::uint64_t extra = timing::dma_overhead_cycles(config_, b.bytes) - config_.dma_setup_cycles;
-  std::uint64_t done = now;  // an error response carries no data
+  std::uint64_t done = response;  // an error response carries no data
   if (!trans.is_response_error()) {
-    done = std::max(now + extra, ch.port_free + beats);
+    // The data streams through the engine's port while the DRAM sends it: a port
+    // narrower than the DRAM adds its extra beats after the response, and bursts
+    // queue for it (timing::dma_overhead_cycles with one burst in flight).
+    const std::uint64_t beats = (b.bytes + config_.dma_bus_bytes - 1) / config_.dma_bus_bytes;
+    const std::uint64_t extra = timing::dma_overhead_cycles(config_, b.bytes) - config_.dma_setup_cycles;
+    done = std::max(response + extra, ch.port_free + beats);
     ch.port_free = done;
-  } else if (fault_ == DmaFault::kNone) {
-    fault_ = DmaFault::kBusError;
-    fault_address_ = trans.get_address();
+    (b.read ? stats_.dram_bytes_read : stats_.dram_bytes_written) += b.bytes;
+  } else if (!stopping_) {
+    stopping_ = true;
     log::warning(*this, "burst of {} bytes at {:#x}: {}", b.bytes, trans.get_address(), trans.get_response_string());
+    Timed t{Timed::Kind::kBusFault};
+    t.value = trans.get_address();
+    timed_.push(clock_.time(std::max(response, clock_.now())), t);
   }
-  if (done == now)
-    retire(trans);
-  else
-    timed_.push(clock_.time(done), {&trans, false});
-}
-
-void DmaEngine::retire(tlm::tlm_generic_payload& trans) {
-  auto it = std::find_if(bursts_.begin(), bursts_.end(), [&](const auto& e) { return e.first == &trans; });
-  const Burst b = it->second;
-  *it = bursts_.back();  // unordered: the last one takes its place
-  bursts_.pop_back();
-  const std::uint64_t now = clock_.now();
-  Channel& ch = b.read ? read_ : write_;
-  if (--in_flight_ == 0) stats_.busy_cycles += now - busy_since_;
-  if (--ch.in_flight == 0) (b.read ? stats_.read_busy_cycles : stats_.write_busy_cycles) += now - ch.busy_since;
-  ch.bytes_in_flight -= b.bytes;
-  update_signals();
-  latencies_.push_back(static_cast<std::uint32_t>(now - b.started));
-  stats_.latency_cycles += now - b.started;
+  b.done = done;
+  b.known = true;
+  b.trans = nullptr;
+  --unknown_;
+  places_.push(done);
   ++stats_.bursts;
-  if (!trans.is_response_error()) (b.read ? stats_.dram_bytes_read : stats_.dram_bytes_written) += b.bytes;
+  stats_.latency_cycles += done - b.started;
+  latencies_.push_back(static_cast<std::uint32_t>(done - b.started));
+  if (signals_traced_) {
+    Timed t{Timed::Kind::kTraceEnd};
+    t.value = b.bytes;
+    t.read = b.read;
+    timed_.push(clock_.time(std::max(done, clock_.now())), t);
+  }
+  Ticket& tk = ticket(b.ticket);
+  --tk.unknown;
+  tk.done = std::max(tk.done, done);
+  const std::uint64_t id = b.ticket;
   trans.release();
-  --tickets_[b.ticket - completed_ - 1].in_flight;
-  credit_.notify();  // issue() runs again, at this time
-  finish_ticket();
+  commit_busy();
+  push_ticket_if_known(id);
 }
 
-void DmaEngine::finish_ticket() {
+void DmaEngine::commit_busy() {
+  // Bursts take their places in issue order, so their intervals come sorted by start
+  // and the union is a running maximum.
+  const auto add = [](std::uint64_t& until, std::uint64_t& total, const Burst& b) {
+    if (b.done > until) total += b.done - std::max(until, b.started);
+    until = std::max(until, b.done);
+  };
+  while (!bursts_.empty() && bursts_.front().known) {
+    const Burst& b = bursts_.front();
+    add(busy_until_, stats_.busy_cycles, b);
+    add((b.read ? read_ : write_).busy_until, b.read ? stats_.read_busy_cycles : stats_.write_busy_cycles, b);
+    bursts_.pop_front();
+  }
+}
+
+void DmaEngine::push_ticket_if_known(std::uint64_t id) {
+  const Ticket& tk = ticket(id);
+  if (!tk.issued || tk.unknown > 0) return;
+  Timed t{Timed::Kind::kTicket};
+  t.value = id;
+  timed_.push(clock_.time(std::max(tk.done, clock_.now())), t);
+}
+
+void DmaEngine::finish_tickets() {
   bool any = false;
-  while (!tickets_.empty() && tickets_.front().issued && tickets_.front().in_flight == 0) {
+  while (!tickets_.empty() && tickets_.front().reached) {
     tickets_.pop_front();
     ++completed_;
     ++stats_.requests;

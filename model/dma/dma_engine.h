@@ -10,17 +10,24 @@
 // flight at once, reads and writes together, and the DRAM's latencies overlap. Each
 // burst costs dma_setup_cycles in the issue stage; its data then passes the engine's
 // dma_bus_bytes-wide port, one per channel (read, write). A request is done when its
-// last burst has come back; requests can finish out of order (a store's bursts may
-// overtake a load's), but a ticket counts as done only when it and every ticket
-// before it are. With one burst in flight this is the blocking engine of before: each
-// burst costs timing::dma_burst_cycles, back to back (docs/timing.md §5).
+// last burst is; requests can finish out of order (a store's bursts may overtake a
+// load's), but a ticket counts as done only when it and every ticket before it are.
+// With one burst in flight this is the blocking engine of before: each burst costs
+// timing::dma_burst_cycles, back to back (docs/timing.md §5).
 //
-// A TLM error response stops the engine issuing: bursts already in flight come back,
+// Temporal decoupling: a target that answers in its BEGIN_REQ call (the simple DRAM,
+// an error at the bus) tells the burst's response time at once, so the engine knows
+// when each place frees and issues the next burst then, annotated, without waiting
+// for it; SystemC sees one event per request (its completion), not several per
+// burst. A target that answers later (DRAMSys) makes the engine wait for the
+// response whenever it needs that burst's place. The timing is the same either way.
+//
+// A TLM error response stops the engine issuing: bursts already in flight finish,
 // the rest of the queued transfers are skipped, and the first error is kept for the
-// controller to report.
+// controller to report (visible from the failing burst's response time).
 #include <cstdint>
 #include <deque>
-#include <utility>
+#include <queue>
 #include <vector>
 
 #include <systemc>
@@ -52,9 +59,9 @@ struct DmaRequest {
   std::size_t local_extent() const { return rows == 0 ? 0 : (rows - 1) * local_stride() + row_bytes; }
 };
 
-// Running totals since construction; cycles count whole periods in which at least one
-// burst (of that channel) was in flight: from taking its place (before its setup)
-// to its completion.
+// Running totals since construction, complete whenever the engine is idle; cycles
+// count whole periods in which at least one burst (of that channel) was in flight:
+// from taking its place (before its setup) to its completion.
 struct DmaStats {
   std::uint64_t requests = 0;
   std::uint64_t bursts = 0;             // completed, error responses included
@@ -100,22 +107,29 @@ class DmaEngine : public sc_core::sc_module {
   DmaFault fault() const { return fault_; }
   std::uint64_t fault_address() const { return fault_address_; }
   void clear_fault();
-  // Totals up to now, including a busy period still open.
+  // Totals of the bursts completed (exact whenever the engine is idle, as it is
+  // between layers).
   DmaStats stats() const;
-  // Every burst's latency in cycles, in completion order, since construction: a
-  // caller takes the percentiles of the range it is interested in.
+  // Every burst's latency in cycles, in the order their completions became known,
+  // since construction: a caller takes the percentiles of the range it wants.
   const std::vector<std::uint32_t>& latencies() const { return latencies_; }
 
  private:
   struct Ticket {
-    std::uint32_t in_flight = 0;  // bursts issued, not yet completed
-    bool issued = false;          // every burst issued (or skipped after a fault)
+    std::uint32_t unknown = 0;   // bursts whose completion time is not known yet
+    std::uint64_t done = 0;      // the latest completion known
+    bool issued = false;         // every burst issued (or skipped after a fault)
+    bool reached = false;        // its completion time has come
   };
+  // A burst from taking its place to its completion, in issue order.
   struct Burst {
+    const tlm::tlm_generic_payload* trans = nullptr;
     std::uint64_t ticket = 0;
     std::uint64_t started = 0;  // cycle it took its place among those in flight
+    std::uint64_t done = 0;     // cycle its data has passed the port (once known)
     std::uint32_t bytes = 0;
     bool read = true;
+    bool known = false;
   };
   // The request being issued and how far.
   struct Current {
@@ -124,33 +138,47 @@ class DmaEngine : public sc_core::sc_module {
     DmaRequest r;  // rows already merged
     bool read = true;
     std::uint8_t* local = nullptr;
+    const char* buffer = "";
     std::uint32_t row = 0, done = 0;
   };
   struct Channel {
-    std::uint32_t in_flight = 0;
-    std::uint64_t busy_since = 0, busy_cycles = 0;
-    std::uint64_t port_free = 0;  // cycle the engine's data port is next free
-    std::uint64_t bytes_in_flight = 0;
+    std::uint64_t port_free = 0;   // cycle the engine's data port is next free
+    std::uint64_t busy_until = 0;  // end of the busy time counted so far
+    std::uint64_t busy_cycles = 0;
+  };
+  // What falls due at a time: a response from a target that answers later, a
+  // ticket's completion, a fault becoming visible, or (traced runs only) a burst
+  // starting or ending for the trace signals.
+  struct Timed {
+    enum class Kind { kResponse, kTicket, kBusFault, kSramFault, kTraceStart, kTraceEnd } kind;
+    tlm::tlm_generic_payload* trans = nullptr;
+    std::uint64_t value = 0;  // ticket, fault address, or bytes
+    bool read = true;
+    const char* buffer = "";
   };
 
-  // The issue stage, a method (no thread switch per burst): issues bursts until the
-  // queue is empty, every place is taken or the target holds back END_REQ; the
-  // events that end each of those wake it.
+  // The issue stage, a method: issues bursts until the queue is empty, or the next
+  // place frees at a time not yet known (a response still to come), or the target
+  // holds back END_REQ; the events that end each of those wake it.
   void issue();
   // Takes the next request into current_; false when the queue is empty.
   bool start_request();
-  void send(std::uint64_t ticket, bool read, std::uint64_t addr, std::uint8_t* data, std::uint32_t len);
+  // The cycle the next burst takes its place; false if that depends on a response
+  // still to come.
+  bool next_place(std::uint64_t& at);
+  void send(std::uint64_t at, bool read, std::uint64_t addr, std::uint8_t* data, std::uint32_t len);
   tlm::tlm_sync_enum nb_transport_bw(tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,
                                      sc_core::sc_time& delay);
-  // Responses and completions as they fall due.
   void serve_timed();
-  // At the response's time: when its data has passed the engine's port.
-  void on_response(tlm::tlm_generic_payload& trans);
-  // At the burst's completion: credit back, statistics, the ticket's progress.
-  void retire(tlm::tlm_generic_payload& trans);
-  Burst& burst(const tlm::tlm_generic_payload& trans);
-  // Retires the tickets at the head that are issued and have nothing in flight.
-  void finish_ticket();
+  // The response of `trans` at cycle `response`: its completion through the port,
+  // the statistics, the ticket's progress.
+  void respond(tlm::tlm_generic_payload& trans, std::uint64_t response);
+  // Counts the busy time of the bursts at the head of issue order whose completion is known.
+  void commit_busy();
+  // Ticks the tickets at the head that are issued and have reached their time.
+  void finish_tickets();
+  Ticket& ticket(std::uint64_t t) { return tickets_[t - completed_ - 1]; }
+  void push_ticket_if_known(std::uint64_t t);
   // The trace signals have one writer, drive_signals, woken once per delta in which
   // something changed (a signal may not be written by two processes); only when they
   // are traced, since driving them costs a third of a run's time.
@@ -164,28 +192,31 @@ class DmaEngine : public sc_core::sc_module {
   std::uint64_t boundary_ = 0;
   bool signals_traced_ = false;
   PayloadPool pool_;
-  struct Timed {
-    tlm::tlm_generic_payload* trans;
-    bool response;  // else the burst's completion
-  };
   TimedQueue<Timed> timed_;
   std::deque<std::pair<std::uint64_t, DmaRequest>> queue_;
   std::deque<Ticket> tickets_;  // tickets completed_ + 1 .. submitted_
   Current current_;
-  // At most dma_max_outstanding: a linear search beats hashing.
-  std::vector<std::pair<const tlm::tlm_generic_payload*, Burst>> bursts_;
+  std::deque<Burst> bursts_;    // not yet counted in the busy time, in issue order
+  // Completion cycles of the bursts holding places whose completion is known; with
+  // unknown_, the bursts in flight as of the last place taken.
+  std::priority_queue<std::uint64_t, std::vector<std::uint64_t>, std::greater<>> places_;
+  std::uint32_t unknown_ = 0;
+  std::uint64_t last_place_ = 0;   // cycle the last burst took its place
+  std::uint64_t issue_free_ = 0;   // cycle the issue stage is next free
   sc_core::sc_event queued_, completed_event_, credit_, end_request_, signals_changed_;
-  const char* issuing_ = "";  // the buffer of the request being issued
   bool waiting_end_request_ = false;
+  bool stopping_ = false;          // an error response is known: issue nothing more
   std::uint64_t submitted_ = 0, completed_ = 0;
   Channel read_, write_;
-  std::uint32_t in_flight_ = 0;
-  std::uint64_t issue_free_ = 0;  // cycle the issue stage is next free
-  std::uint64_t busy_since_ = 0;
+  std::uint64_t busy_until_ = 0;
   DmaFault fault_ = DmaFault::kNone;
   std::uint64_t fault_address_ = 0;
   DmaStats stats_;
   std::vector<std::uint32_t> latencies_;
+  // Trace signal state (traced runs only).
+  std::uint32_t traced_read_ = 0, traced_write_ = 0, traced_outstanding_ = 0;
+  std::uint64_t traced_bytes_ = 0;
+  const char* traced_buffer_ = "";
 };
 
 }  // namespace qacc

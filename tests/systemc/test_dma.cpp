@@ -316,7 +316,7 @@ TEST(DmaEngine, ATicketIsDoneWhenItAndEveryEarlierOneAre) {
     EXPECT_EQ(s.latency_cycles - before.latency_cycles, 16u + 20 + 24 + 22);
     const auto& l = b.pipelined.latencies();
     EXPECT_EQ(std::vector<std::uint32_t>(l.begin() + static_cast<std::ptrdiff_t>(first_latency), l.end()),
-              (std::vector<std::uint32_t>{16, 20, 22, 24}));  // in completion order
+              (std::vector<std::uint32_t>{16, 20, 24, 22}));  // in the order they became known
   });
 }
 
