@@ -71,8 +71,11 @@ const std::map<std::string, Key>& keys() {
                           c.dram_model = DramModel::kSimple;
                         else if (v == "dramsys")
                           c.dram_model = DramModel::kDramSys;
+                        else if (v == "banked")
+                          c.dram_model = DramModel::kBanked;
                         else
-                          throw UsageError(fmt::format("config key dram_model: '{}', expected simple or dramsys", v));
+                          throw UsageError(
+                              fmt::format("config key dram_model: '{}', expected simple, dramsys or banked", v));
                       },
                       [](const ArchConfig& c) { return std::string(to_string(c.dram_model)); }}},
       {"dram_memspec", {[](ArchConfig& c, const std::string& v) { c.dram_memspec = v; },
@@ -119,7 +122,17 @@ void set_key(ArchConfig& c, const std::string& key, const std::string& value) {
 }  // namespace
 
 const char* to_string(Dataflow d) { return d == Dataflow::kWeightStationary ? "ws" : "os"; }
-const char* to_string(DramModel m) { return m == DramModel::kSimple ? "simple" : "dramsys"; }
+const char* to_string(DramModel m) {
+  switch (m) {
+    case DramModel::kSimple:
+      return "simple";
+    case DramModel::kDramSys:
+      return "dramsys";
+    case DramModel::kBanked:
+      return "banked";
+  }
+  return "";
+}
 
 void validate(const ArchConfig& c) {
   auto require = [](bool ok, const char* key, const std::string& why) {

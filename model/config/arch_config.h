@@ -11,8 +11,9 @@ namespace qacc {
 
 enum class Dataflow { kWeightStationary, kOutputStationary };
 // simple: latency + bytes / bandwidth, latencies overlapped, one shared data bus
-// (docs/timing.md); dramsys: DRAMSys's controller and JEDEC timings underneath.
-enum class DramModel { kSimple, kDramSys };
+// (docs/timing.md); dramsys: DRAMSys's controller and JEDEC timings underneath;
+// banked: the project's own bank model of the same device (model/memory/bank_model.h).
+enum class DramModel { kSimple, kDramSys, kBanked };
 
 const char* to_string(Dataflow dataflow);
 const char* to_string(DramModel model);
@@ -31,8 +32,8 @@ struct ArchConfig {
   std::uint32_t dma_setup_cycles = 4;              // per burst
   std::uint32_t dma_max_outstanding = 8;           // bursts in flight, reads and writes together
   DramModel dram_model = DramModel::kSimple;
-  // dramsys only: one of DRAMSys's shipped configurations by name (ddr4-example, ...)
-  // or a path to a DRAMSys configuration JSON.
+  // dramsys and banked: one of DRAMSys's shipped configurations by name
+  // (ddr4-example, ...) or a path to a DRAMSys configuration JSON.
   std::string dram_memspec = "ddr4-example";
   std::uint32_t dram_latency_cycles = 40;          // per access
   std::uint32_t dram_bytes_per_cycle = 16;

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "base/error.h"
+#include "model/memory/banked_backend.h"
 
 #include "model/timing/cost_model.h"
 
@@ -23,10 +24,9 @@ Dram::Dram(sc_core::sc_module_name name, const ArchConfig& config)
   in.register_nb_transport_fw(this, &Dram::nb_transport_fw);
   in.register_transport_dbg(this, &Dram::transport_dbg);
   in.register_get_direct_mem_ptr(this, &Dram::get_direct_mem_ptr);
-  if (config.dram_model == DramModel::kDramSys) {
-    backend_ = make_dramsys_backend("dramsys", config);
-    backend_->on_response([this](tlm::tlm_generic_payload& t) { respond(t); });
-  }
+  if (config.dram_model == DramModel::kDramSys) backend_ = make_dramsys_backend("dramsys", config);
+  if (config.dram_model == DramModel::kBanked) backend_ = make_banked_backend("banked", config);
+  if (backend_) backend_->on_response([this](tlm::tlm_generic_payload& t) { respond(t); });
 }
 
 Dram::~Dram() = default;

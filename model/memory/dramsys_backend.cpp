@@ -63,22 +63,6 @@ class CoutSilencer {
   std::streambuf* old_;
 };
 
-fs::path config_path(const std::string& memspec) {
-  const fs::path dir = QACC_DRAMSYS_CONFIG_DIR;
-  if (memspec.find('/') != std::string::npos || fs::path(memspec).extension() == ".json") {
-    if (!fs::is_regular_file(memspec))
-      throw UsageError(fmt::format("config key dram_memspec: {}: no such DRAMSys configuration file", memspec));
-    return memspec;
-  }
-  const fs::path shipped = dir / (memspec + ".json");
-  if (fs::is_regular_file(shipped)) return shipped;
-  std::string known;
-  for (const auto& e : fs::directory_iterator(dir))
-    if (e.path().extension() == ".json") known += (known.empty() ? "" : ", ") + e.path().stem().string();
-  throw UsageError(fmt::format("config key dram_memspec: '{}' is not a DRAMSys configuration in {} ({}) nor a file",
-                               memspec, dir.string(), known));
-}
-
 // One line for a DRAMSys or SystemC error while loading and building the model.
 std::string one_line(std::string text) {
   std::replace(text.begin(), text.end(), '\n', ' ');
@@ -91,7 +75,7 @@ class DramSysBackend : public sc_core::sc_module, public DramTimingBackend {
 
   DramSysBackend(sc_core::sc_module_name name, const ArchConfig& config)
       : sc_module(name), out("out"), clock_(config.cycle_ns()), responses_(this, &DramSysBackend::on_burst_done) {
-    const fs::path file = config_path(config.dram_memspec);
+    const fs::path file = find_dram_config(config.dram_memspec).config;
     // DRAMSys reports configuration errors as SystemC fatals, which abort unless told
     // to throw; exceptions from its JSON parser come as they are.
     sc_core::sc_report_handler::set_actions(sc_core::SC_FATAL, sc_core::SC_THROW);

@@ -7,7 +7,7 @@ namespace qacc {
 Sram::Sram(std::string name, std::size_t bytes) : name_(std::move(name)), data_(bytes) {}
 
 void Sram::check(std::size_t offset, std::size_t bytes) const {
-  if (offset > data_.size() || bytes > data_.size() - offset)
+  if (!holds(offset, bytes))
     throw SramRangeError(fmt::format("{}: access [{}, {}) outside its {} bytes", name_, offset, offset + bytes,
                                      data_.size()),
                          offset + bytes);

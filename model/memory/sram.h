@@ -20,7 +20,12 @@ class Sram {
  public:
   Sram(std::string name, std::size_t bytes);
 
-  // Bounds-checked view of [offset, offset + bytes); throws SramRangeError.
+  // Whether [offset, offset + bytes) lies inside the buffer.
+  bool holds(std::size_t offset, std::size_t bytes) const {
+    return offset <= data_.size() && bytes <= data_.size() - offset;
+  }
+  // Bounds-checked view of [offset, offset + bytes); throws SramRangeError with the
+  // access's end as its offset.
   std::uint8_t* span(std::size_t offset, std::size_t bytes);
   const std::uint8_t* span(std::size_t offset, std::size_t bytes) const;
 

@@ -1,0 +1,30 @@
+# The banked DRAM model against DRAMSys on the same device: runs CMD_A and CMD_B
+# (;-lists writing A.json and B.json) and checks that every ARRAY[i].KEY agrees within
+# TOLERANCE (a fraction): ARRAY=patterns KEY=achieved_bytes_per_cycle for sim_memtest,
+# ARRAY=layers KEY=dma_cycles for sim_top --stats-json.
+foreach(side A B)
+  execute_process(COMMAND ${CMD_${side}} RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT code STREQUAL "0")
+    message(FATAL_ERROR "${side}: exit code ${code}\n${out}\n${err}")
+  endif()
+  file(READ ${${side}} json_${side})
+endforeach()
+string(JSON n LENGTH "${json_A}" ${ARRAY})
+math(EXPR last "${n} - 1")
+set(report "")
+set(failed FALSE)
+foreach(i RANGE ${last})
+  string(JSON a GET "${json_A}" ${ARRAY} ${i} ${KEY})
+  string(JSON b GET "${json_B}" ${ARRAY} ${i} ${KEY})
+  string(JSON name ERROR_VARIABLE none GET "${json_A}" ${ARRAY} ${i} ${NAME})
+  execute_process(COMMAND awk "BEGIN { r = (${b} == 0) ? (${a} == 0 ? 1 : 0) : ${a} / ${b}; printf \"%.4f\", r;
+    exit (r < 1 - ${TOLERANCE} || r > 1 + ${TOLERANCE}) }" RESULT_VARIABLE outside OUTPUT_VARIABLE ratio)
+  string(APPEND report "${name}: ${a} against ${b}, ratio ${ratio}\n")
+  if(outside)
+    set(failed TRUE)
+  endif()
+endforeach()
+if(failed)
+  message(FATAL_ERROR "${KEY} differs by more than ${TOLERANCE}:\n${report}")
+endif()
+message("${report}")
