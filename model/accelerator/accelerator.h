@@ -18,7 +18,7 @@
 #include "model/accelerator/register_bank.h"
 #include "model/config/arch_config.h"
 #include "model/dma/dma_engine.h"
-#include "model/memory/dramsys_backend.h"
+#include "model/memory/dram_backend.h"
 #include "model/memory/sram.h"
 #include "model/pe_array/pe_array.h"
 #include "model/ppu/post_processor.h"

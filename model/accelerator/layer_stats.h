@@ -32,9 +32,9 @@ namespace qacc {
   X(macs, "multiply-accumulates (PeArray)")                                          \
   X(dram_read, "bytes the DMA read from DRAM (DmaEngine)")                          \
   X(dram_written, "bytes the DMA wrote to DRAM (DmaEngine)")                        \
-  X(dram_row_hits, "DRAM bursts to the row their bank served last (DRAMSys)")       \
-  X(dram_row_misses, "DRAM bursts to another row (DRAMSys)")                         \
-  X(dram_refreshes, "DRAM all-bank refreshes due, elapsed / tREFI per rank (DRAMSys)") \
+  X(dram_row_hits, "DRAM bursts that found their row open (Dram's backend)")         \
+  X(dram_row_misses, "DRAM bursts that needed an activate (Dram's backend)")         \
+  X(dram_refreshes, "DRAM all-bank refreshes (Dram's backend)")                      \
   X(input_buffer_reads, "input buffer bytes read (Sram)")                            \
   X(input_buffer_writes, "input buffer bytes written (Sram)")                        \
   X(weight_buffer_reads, "weight buffer bytes read (Sram)")                          \

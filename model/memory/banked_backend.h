@@ -8,7 +8,7 @@
 #include <memory>
 
 #include "model/config/arch_config.h"
-#include "model/memory/dramsys_backend.h"
+#include "model/memory/dram_backend.h"
 
 namespace qacc {
 

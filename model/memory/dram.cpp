@@ -7,7 +7,7 @@
 
 #include "base/error.h"
 #include "model/memory/banked_backend.h"
-
+#include "model/memory/dramsys_backend.h"
 #include "model/timing/cost_model.h"
 
 namespace qacc {

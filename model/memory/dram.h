@@ -7,27 +7,24 @@
 // cycles, and, since that is known the moment it arrives, it completes in the first
 // call with the response time annotated (the base protocol's early completion); so
 // latencies overlap while bandwidth is shared (docs/timing.md §6). With dram_model
-// dramsys or banked, DRAMSys or the banked model times it instead
-// (model/memory/dramsys_backend.h, banked_backend.h) and the response comes back on
-// the backward path when its bursts are done. The loosely-timed
-// one (b_transport, the CPU) costs latency + bytes / bandwidth and does not occupy
-// the data bus: the CPU's traffic is tiny. DMI (read/write) serves the loader and
+// dramsys or banked, DRAMSys or the banked model times it instead (dram_backend.h)
+// and the response comes back on the backward path when its bursts are done. The
+// loosely-timed one (b_transport, the CPU) costs latency + bytes / bandwidth and does
+// not occupy the data bus: the CPU's traffic is tiny. DMI (read/write) serves the loader and
 // fast paths that account their time themselves. Data moves when a transaction
 // arrives.
 #include <cstdint>
 #include <cstdlib>
+#include <deque>
 #include <memory>
+#include <string>
 
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/simple_target_socket.h>
 
-#include <deque>
-#include <string>
-
 #include "model/config/arch_config.h"
 #include "model/memory/dram_backend.h"
-#include "model/memory/dramsys_backend.h"
 #include "model/sim/clock.h"
 
 namespace qacc {
