@@ -160,9 +160,14 @@ void print_report(const SimulationInput& in, std::size_t image, const ImageResul
              t.energy.register_pj * 1e-6, f.area_mm2);
 }
 
-nlohmann::json stats_json(const SimulationInput& in, std::size_t image, const ImageResult& r) {
+nlohmann::json config_json(const ArchConfig& c) {
   nlohmann::json config = nlohmann::json::object();
-  for (const auto& [key, value] : describe(in.config)) config[key] = config_value(value);
+  for (const auto& [key, value] : describe(c)) config[key] = config_value(value);
+  return config;
+}
+
+nlohmann::json stats_json(const SimulationInput& in, std::size_t image, const ImageResult& r) {
+  const nlohmann::json config = config_json(in.config);
   nlohmann::json layers = nlohmann::json::array();
   for (std::size_t i = 0; i < r.layers.size(); ++i) {
     const auto& l = r.layers[i];

@@ -30,6 +30,8 @@ std::string design_config_text(const ArchConfig& config);
 // energy and area), a value that differs from the built-in default marked with '*'.
 std::string config_printout(const ArchConfig& config);
 std::string design_tag(const ArchConfig& config);
+// Every config key with its value (a number where it holds one).
+nlohmann::json config_json(const ArchConfig& config);
 // What every result file names about the run: the design tag, the whole
 // configuration's hash, the tool's version and build type.
 nlohmann::json design_manifest(const ArchConfig& config);

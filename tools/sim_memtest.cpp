@@ -36,10 +36,8 @@ int run(const Options& o) {
   fmt::print("DRAM: {}\n", report.dram);
   fmt::print("\n{:<36} {:>9} {:>9} {:>7} {:>6} {:>6} {:>8} {:>6} {:>8} {:>8} {:>5}\n", "pattern", "bytes", "cycles",
              "B/cyc", "peak", "eff", "lat mean", "p99", "row hit", "row miss", "refr");
-  nlohmann::json settings;
-  for (const auto& [key, value] : qacc::describe(config)) settings[key] = value;
   nlohmann::json out = {{"manifest", qacc::design_manifest(config)},
-                        {"config", settings},
+                        {"config", qacc::config_json(config)},
                         {"dram", report.dram},
                         {"patterns", nlohmann::json::array()}};
   for (const auto& m : report.patterns) {

@@ -44,9 +44,7 @@ using namespace qacc::sweep;
 int run_point(const fs::path& dir, std::size_t index) {
   const Sweep s = read_sweep(dir);
   if (index >= s.points.size()) throw qacc::UsageError(fmt::format("point {}: the plan has {} points", index, s.points.size()));
-  json settings = json::array();
-  for (const auto& [key, value] : s.points[index]) settings.push_back({key, value});
-  json out = {{"index", index}, {"settings", settings}};
+  json out = {{"index", index}, {"settings", settings_json(s.points[index])}};
   int status = 1;
   try {
     qacc::SimulationInput in = qacc::prepare_input(qacc::load_design(s.config_file, point_overrides(s, index)), s.model);

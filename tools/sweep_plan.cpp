@@ -32,13 +32,13 @@ fs::path self_path() {
   return self;
 }
 
+}  // namespace
+
 json settings_json(const Settings& s) {
   json out = json::array();
   for (const auto& [key, value] : s) out.push_back({key, value});
   return out;
 }
-
-}  // namespace
 
 fs::path spec_path(const fs::path& dir) { return dir / "sweep.json"; }
 fs::path point_path(const fs::path& dir, std::size_t i) { return dir / "points" / fmt::format("{:05}.json", i); }

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "tools/sweep_grid.h"
 
 namespace qacc::sweep {
@@ -37,6 +39,9 @@ std::vector<std::string> point_argv(const std::filesystem::path& dir, std::size_
 // hours in on a buffer that cannot hold a layer), writes DIR/sweep.json and DIR/jobs.txt.
 Sweep plan(const PlanOptions& options);
 Sweep read_sweep(const std::filesystem::path& dir);
+
+// A point's settings as [[key, value], ...], as sweep.json and the point files hold them.
+nlohmann::json settings_json(const Settings& settings);
 
 // The config overrides of one point: the sweep's --set, then the point's settings.
 std::vector<std::string> point_overrides(const Sweep& s, std::size_t index);

@@ -144,7 +144,6 @@ class DmaEngine : public sc_core::sc_module {
   struct Channel {
     std::uint64_t port_free = 0;   // cycle the engine's data port is next free
     std::uint64_t busy_until = 0;  // end of the busy time counted so far
-    std::uint64_t busy_cycles = 0;
   };
   // What falls due at a time: a response from a target that answers later, a
   // ticket's completion, a fault becoming visible, or (traced runs only) a burst

@@ -29,8 +29,6 @@ namespace qacc {
 
 #ifndef QACC_HAVE_DRAMSYS
 
-bool dramsys_available() { return false; }
-
 std::unique_ptr<DramTimingBackend> make_dramsys_backend(const char*, const ArchConfig&) {
   throw UsageError(
       "config key dram_model: dramsys is not in this build; configure with -DQACC_DRAMSYS_SOURCE=<DRAMSys 5.1 "
@@ -38,8 +36,6 @@ std::unique_ptr<DramTimingBackend> make_dramsys_backend(const char*, const ArchC
 }
 
 #else
-
-bool dramsys_available() { return true; }
 
 namespace {
 
@@ -120,7 +116,7 @@ class DramSysBackend : public sc_core::sc_module, public DramTimingBackend {
     const std::uint64_t first = trans.get_address() / burst_bytes_ * burst_bytes_;
     const std::uint64_t end = trans.get_address() + trans.get_data_length();
     trans.acquire();
-    Parent& p = parents_[&trans];
+    std::uint32_t& left = parents_[&trans];  // bursts not yet answered
     const sc_core::sc_time at = sc_core::sc_time_stamp() + delay;
     for (std::uint64_t a = first; a < end; a += burst_bytes_) {
       tlm::tlm_generic_payload* child = pool_.allocate();
@@ -132,7 +128,7 @@ class DramSysBackend : public sc_core::sc_module, public DramTimingBackend {
       child->set_byte_enable_ptr(nullptr);
       child->set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
       children_[child] = &trans;
-      ++p.left;
+      ++left;
       pending_.push_back({child, at});
     }
     queued_.notify(sc_core::SC_ZERO_TIME);
@@ -151,12 +147,7 @@ class DramSysBackend : public sc_core::sc_module, public DramTimingBackend {
   }
 
   void start_of_simulation() override { quiet_during_run_ = std::make_unique<CoutSilencer>(); }
-  ~DramSysBackend() override = default;
-
  private:
-  struct Parent {
-    std::uint32_t left = 0;  // bursts not yet answered
-  };
   struct Pending {
     tlm::tlm_generic_payload* child;
     sc_core::sc_time at;  // not before
@@ -215,7 +206,7 @@ class DramSysBackend : public sc_core::sc_module, public DramTimingBackend {
     tlm::tlm_generic_payload& parent = *it->second;
     children_.erase(it);
     child.release();
-    if (--parents_[&parent].left > 0) return;
+    if (--parents_[&parent] > 0) return;
     parents_.erase(&parent);
     respond_(parent);
     parent.release();
@@ -234,7 +225,7 @@ class DramSysBackend : public sc_core::sc_module, public DramTimingBackend {
   Respond respond_;
   std::deque<Pending> pending_;
   std::unordered_map<const tlm::tlm_generic_payload*, tlm::tlm_generic_payload*> children_;
-  std::unordered_map<const tlm::tlm_generic_payload*, Parent> parents_;
+  std::unordered_map<const tlm::tlm_generic_payload*, std::uint32_t> parents_;
   std::map<std::tuple<std::size_t, std::size_t, std::size_t>, std::size_t> open_row_;
   sc_core::sc_event queued_, end_request_;
   bool waiting_end_request_ = false;

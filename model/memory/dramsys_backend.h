@@ -16,9 +16,6 @@
 
 namespace qacc {
 
-// Whether this build has DRAMSys.
-bool dramsys_available();
-
 // The backend for config.dram_memspec: a DRAMSys configuration shipped with DRAMSys
 // by name (ddr4-example, lpddr4-example, hbm2-example, ...) or a path to one. Throws
 // qacc::UsageError, one line naming dram_memspec and the file, if it cannot be used.
