@@ -67,6 +67,12 @@ constexpr const char* kAllKeys =
     "input_buffer_bytes: 32768\n"
     "weight_buffer_bytes: 65536\n"
     "output_buffer_bytes: 16384\n"
+    "sram_model: ported\n"
+    "sram_ports: 1r1w\n"
+    "sram_banks: 4\n"
+    "input_buffer_width: 32\n"
+    "weight_buffer_width: 16\n"
+    "output_buffer_width: 128\n"
     "ppu_lanes: 8\n"
     "dma_bus_bytes: 32\n"
     "dma_burst_bytes: 512\n"
@@ -97,6 +103,12 @@ TEST(ArchConfig, LoadsEveryKeyFromYaml) {
   EXPECT_EQ(c.input_buffer_bytes, 32768u);
   EXPECT_EQ(c.weight_buffer_bytes, 65536u);
   EXPECT_EQ(c.output_buffer_bytes, 16384u);
+  EXPECT_EQ(c.sram_model, SramModel::kPorted);
+  EXPECT_EQ(c.sram_ports, SramPortKind::k1R1W);
+  EXPECT_EQ(c.sram_banks, 4u);
+  EXPECT_EQ(c.input_buffer_width, 32u);
+  EXPECT_EQ(c.weight_buffer_width, 16u);
+  EXPECT_EQ(c.output_buffer_width, 128u);
   EXPECT_EQ(c.ppu_lanes, 8u);
   EXPECT_EQ(c.dma_bus_bytes, 32u);
   EXPECT_EQ(c.dma_burst_bytes, 512u);
@@ -121,7 +133,7 @@ TEST(ArchConfig, DescribeRoundTripsThroughAFile) {
   const ArchConfig c = load_arch_config(first.path());
   const auto lines = describe(c);
   // Every key of the file, once each.
-  EXPECT_EQ(lines.size(), 24u);
+  EXPECT_EQ(lines.size(), 30u);
   std::map<std::string, std::string> values(lines.begin(), lines.end());
   EXPECT_EQ(values.size(), lines.size());
   EXPECT_EQ(values["dataflow"], "os");
@@ -179,7 +191,8 @@ TEST(ArchConfig, NegativeValuesAreRejectedNamingTheKey) {
 
 TEST(ArchConfig, ZeroIsRejectedWhereItMakesNoSense) {
   for (const char* key : {"clock_mhz", "pe_rows", "pe_cols", "ppu_lanes", "dma_bus_bytes", "dma_burst_bytes",
-                          "dram_bytes_per_cycle", "dram_bytes", "quantum_cycles", "input_buffer_bytes"}) {
+                          "dram_bytes_per_cycle", "dram_bytes", "quantum_cycles", "input_buffer_bytes",
+                          "sram_banks", "input_buffer_width", "weight_buffer_width", "output_buffer_width"}) {
     const std::string e = load_error(std::string("zero_") + key, std::string(key) + ": 0\n");
     EXPECT_TRUE(mentions(e, std::string("config key ") + key)) << key << ": " << e;
   }
@@ -252,6 +265,13 @@ TEST(ArchConfig, DataflowNames) {
     EXPECT_TRUE(mentions(e, "config key dataflow")) << e;
     EXPECT_TRUE(mentions(e, "expected ws or os")) << e;
   }
+}
+
+TEST(ArchConfig, ChoiceKeysListTheirValues) {
+  EXPECT_TRUE(mentions(override_error("sram_model=fast"), "config key sram_model: 'fast', expected ideal or ported"));
+  EXPECT_TRUE(mentions(override_error("sram_ports=2rw"), "config key sram_ports: '2rw', expected 1rw or 1r1w"));
+  EXPECT_TRUE(
+      mentions(override_error("dram_model=ddr4"), "config key dram_model: 'ddr4', expected simple, dramsys or banked"));
 }
 
 TEST(ArchConfig, OverrideSetsOneKey) {

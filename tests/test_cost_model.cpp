@@ -70,6 +70,69 @@ TEST(ComputeTraffic, OutputStationaryByHand) {
   EXPECT_EQ(t.psum_writes, 36u);
 }
 
+TEST(PassPhases, WeightStationaryByHand) {
+  // 2x2, K = 5, P = 3, M = 3, not the first chunk: row blocks of 2, 2, 1 x column
+  // blocks of 2, 1. Per block: load R = 2 cycles (kb x mb weight bytes), stream P = 3
+  // (kb x 3 input bytes, 4 x 3 x mb psum bytes each way), fill and drain 2.
+  const auto phases = pass_phases(array(2, 2, Dataflow::kWeightStationary), {5, 3, 3}, false);
+  ASSERT_EQ(phases.size(), 12u);  // {kb 2 x2, kb 1 x1} x {mb 2, mb 1} x 3 phases
+  EXPECT_EQ(phases[0].count, 2u);  // kb 2, mb 2: load
+  EXPECT_EQ(phases[0].cycles, 2u);
+  EXPECT_EQ(phases[0].weight, 4u);
+  EXPECT_EQ(phases[1].cycles, 3u);  // stream
+  EXPECT_EQ(phases[1].input, 6u);
+  EXPECT_EQ(phases[1].psum_read, 24u);
+  EXPECT_EQ(phases[1].psum_write, 24u);
+  EXPECT_EQ(phases[2].cycles, 2u);  // fill and drain
+  EXPECT_EQ(phases[2].input + phases[2].weight + phases[2].psum_read + phases[2].psum_write, 0u);
+  // The first chunk reads its first row block's start values from the bias, not psums.
+  const auto first = pass_phases(array(2, 2, Dataflow::kWeightStationary), {5, 3, 3}, true);
+  EXPECT_EQ(first[0].count, 1u);
+  EXPECT_EQ(first[1].psum_read, 0u);
+  EXPECT_EQ(first[1].psum_write, 24u);
+}
+
+TEST(PassPhases, OutputStationaryByHand) {
+  // 2x2, K = 5, P = 3, M = 3: position blocks 2, 1 x column blocks 2, 1. Per block:
+  // accumulate K + R + C - 2 = 7 cycles (5 pb input, 5 mb weight bytes), drain R = 2
+  // (4 pb mb psum bytes each way).
+  const auto phases = pass_phases(array(2, 2, Dataflow::kOutputStationary), {5, 3, 3}, false);
+  ASSERT_EQ(phases.size(), 8u);
+  EXPECT_EQ(phases[0].cycles, 7u);
+  EXPECT_EQ(phases[0].input, 10u);
+  EXPECT_EQ(phases[0].weight, 10u);
+  EXPECT_EQ(phases[1].cycles, 2u);
+  EXPECT_EQ(phases[1].psum_write, 16u);
+  EXPECT_EQ(phases[1].psum_read, 16u);
+  EXPECT_EQ(pass_phases(array(2, 2, Dataflow::kOutputStationary), {5, 3, 3}, true)[1].psum_read, 0u);
+}
+
+TEST(PassPhases, AddUpToTheCyclesAndTheTraffic) {
+  for (auto dataflow : {Dataflow::kWeightStationary, Dataflow::kOutputStationary})
+    for (const TileShape t : {TileShape{5, 3, 3}, TileShape{576, 512, 96}, TileShape{27, 1024, 32}, TileShape{1, 1, 1},
+                              TileShape{4096, 1, 256}})
+      for (const auto& [rows, cols] : {std::pair{2, 2}, std::pair{16, 16}, std::pair{4, 8}, std::pair{128, 128}})
+        for (const bool first : {false, true}) {
+          const ArchConfig c = array(rows, cols, dataflow);
+          std::uint64_t cycles = 0;
+          SramTraffic sum;
+          for (const PassPhase& p : pass_phases(c, t, first)) {
+            cycles += p.count * p.cycles;
+            sum.input_reads += p.count * p.input;
+            sum.weight_reads += p.count * p.weight;
+            sum.psum_reads += p.count * p.psum_read;
+            sum.psum_writes += p.count * p.psum_write;
+          }
+          const SramTraffic want = compute_traffic(c, t);
+          SCOPED_TRACE(testing::Message() << rows << "x" << cols << " K" << t.k << " P" << t.p << " M" << t.m);
+          EXPECT_EQ(cycles, compute_cycles(c, t));
+          EXPECT_EQ(sum.input_reads, want.input_reads);
+          EXPECT_EQ(sum.weight_reads, want.weight_reads);
+          EXPECT_EQ(sum.psum_reads, want.psum_reads - (first ? 4 * t.p * t.m : 0));
+          EXPECT_EQ(sum.psum_writes, want.psum_writes);
+        }
+}
+
 ArchConfig dma(std::uint32_t bus_bytes, std::uint32_t dram_bytes_per_cycle) {
   ArchConfig c;
   c.dma_setup_cycles = 4;

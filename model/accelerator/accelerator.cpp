@@ -22,6 +22,12 @@ Accelerator::Accelerator(sc_core::sc_module_name name, const ArchConfig& config)
       ppu("ppu", config, output_buffer),
       config_(config),
       clock_(config.cycle_ns()) {
+  if (config.sram_model == SramModel::kPorted) {
+    const bool split = config.sram_ports == SramPortKind::k1R1W;
+    input_buffer.use_ports({config.sram_banks, config.input_buffer_width, split});
+    weight_buffer.use_ports({config.sram_banks, config.weight_buffer_width, split});
+    output_buffer.use_ports({config.sram_banks, config.output_buffer_width, split});
+  }
   using namespace qacc::regs;
   bank_.define(kId, "ID", kIdValue, Access::kReadOnly);
   bank_.define(kVersion, "VERSION", kVersionValue, Access::kReadOnly);
@@ -135,6 +141,8 @@ Counters Accelerator::counters() const {
   c.macs = pe_array.stats().macs;
   c.passes = pe_array.stats().passes;
   c.ppu_cycles = ppu.busy_cycles();
+  c.stall_sram_bandwidth_cycles = pe_array.stats().sram_bandwidth_cycles + ppu.sram_stall().bandwidth;
+  c.stall_sram_conflict_cycles = pe_array.stats().sram_conflict_cycles + ppu.sram_stall().conflict;
   c.saturated_high = ppu.saturation().high;
   c.saturated_low = ppu.saturation().low;
   c.relu_floored = ppu.saturation().relu_floor;

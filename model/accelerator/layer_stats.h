@@ -14,13 +14,16 @@
 namespace qacc {
 
 // X(member, description): cumulative since reset. Each has one writer: the block
-// named, through its own statistics; Accelerator::counters() gathers them.
+// named (the SRAM stalls: the sum of two blocks'), through its own statistics;
+// Accelerator::counters() gathers them.
 #define QACC_LAYER_COUNTERS(X)                                                       \
   X(compute_cycles, "PE array busy (PeArray)")                                      \
   X(stall_load_cycles, "controller waiting for a step's loads (Accelerator)")        \
   X(stall_staging_cycles, "waiting for a result half's store (Accelerator)")          \
   X(stall_drain_cycles, "waiting for the layer's last stores (Accelerator)")          \
   X(ppu_cycles, "post-processing busy (PostProcessor)")                             \
+  X(stall_sram_bandwidth_cycles, "PE array or PPU waiting for buffer ports: its own bytes (PeArray, PostProcessor)") \
+  X(stall_sram_conflict_cycles, "PE array or PPU waiting for buffer ports: DMA bytes on them (PeArray, PostProcessor)") \
   X(saturated_high, "outputs clipped at 255 (PostProcessor)")                        \
   X(saturated_low, "outputs clipped at 0, without ReLU (PostProcessor)")             \
   X(relu_floored, "outputs raised to the zero point by ReLU (PostProcessor)")        \

@@ -43,6 +43,27 @@ Key number_key(const std::string& name, T ArchConfig::*field) {
           [field](const ArchConfig& c) { return fmt::format("{}", c.*field); }};
 }
 
+// A key with a fixed set of values, the first name of each printed.
+template <typename E>
+Key choice_key(const std::string& name, E ArchConfig::*field, std::vector<std::pair<std::string, E>> choices) {
+  return {[name, field, choices](ArchConfig& c, const std::string& v) {
+            for (const auto& [text, value] : choices)
+              if (text == v) {
+                c.*field = value;
+                return;
+              }
+            std::string expected;
+            for (std::size_t i = 0; i < choices.size(); ++i)
+              expected += (i == 0 ? "" : i + 1 == choices.size() ? " or " : ", ") + choices[i].first;
+            throw UsageError(fmt::format("config key {}: '{}', expected {}", name, v, expected));
+          },
+          [field, choices](const ArchConfig& c) {
+            for (const auto& [text, value] : choices)
+              if (value == c.*field) return text;
+            return std::string();
+          }};
+}
+
 const std::map<std::string, Key>& keys() {
   static const std::map<std::string, Key> k = {
       // Parsed like every other number, to its end: std::stod read "1.5GHz" as 1.5.
@@ -61,23 +82,21 @@ const std::map<std::string, Key>& keys() {
       {"input_buffer_bytes", number_key("input_buffer_bytes", &ArchConfig::input_buffer_bytes)},
       {"weight_buffer_bytes", number_key("weight_buffer_bytes", &ArchConfig::weight_buffer_bytes)},
       {"output_buffer_bytes", number_key("output_buffer_bytes", &ArchConfig::output_buffer_bytes)},
+      {"sram_model", choice_key("sram_model", &ArchConfig::sram_model,
+                                {{"ideal", SramModel::kIdeal}, {"ported", SramModel::kPorted}})},
+      {"sram_ports", choice_key("sram_ports", &ArchConfig::sram_ports,
+                                {{"1rw", SramPortKind::k1RW}, {"1r1w", SramPortKind::k1R1W}})},
+      {"sram_banks", number_key("sram_banks", &ArchConfig::sram_banks)},
+      {"input_buffer_width", number_key("input_buffer_width", &ArchConfig::input_buffer_width)},
+      {"weight_buffer_width", number_key("weight_buffer_width", &ArchConfig::weight_buffer_width)},
+      {"output_buffer_width", number_key("output_buffer_width", &ArchConfig::output_buffer_width)},
       {"ppu_lanes", number_key("ppu_lanes", &ArchConfig::ppu_lanes)},
       {"dma_bus_bytes", number_key("dma_bus_bytes", &ArchConfig::dma_bus_bytes)},
       {"dma_burst_bytes", number_key("dma_burst_bytes", &ArchConfig::dma_burst_bytes)},
       {"dma_setup_cycles", number_key("dma_setup_cycles", &ArchConfig::dma_setup_cycles)},
       {"dma_max_outstanding", number_key("dma_max_outstanding", &ArchConfig::dma_max_outstanding)},
-      {"dram_model", {[](ArchConfig& c, const std::string& v) {
-                        if (v == "simple")
-                          c.dram_model = DramModel::kSimple;
-                        else if (v == "dramsys")
-                          c.dram_model = DramModel::kDramSys;
-                        else if (v == "banked")
-                          c.dram_model = DramModel::kBanked;
-                        else
-                          throw UsageError(
-                              fmt::format("config key dram_model: '{}', expected simple, dramsys or banked", v));
-                      },
-                      [](const ArchConfig& c) { return std::string(to_string(c.dram_model)); }}},
+      {"dram_model", choice_key("dram_model", &ArchConfig::dram_model,
+                                {{"simple", DramModel::kSimple}, {"dramsys", DramModel::kDramSys}, {"banked", DramModel::kBanked}})},
       {"dram_memspec", {[](ArchConfig& c, const std::string& v) { c.dram_memspec = v; },
                         [](const ArchConfig& c) { return c.dram_memspec; }}},
       {"dram_latency_cycles", number_key("dram_latency_cycles", &ArchConfig::dram_latency_cycles)},
@@ -122,17 +141,6 @@ void set_key(ArchConfig& c, const std::string& key, const std::string& value) {
 }  // namespace
 
 const char* to_string(Dataflow d) { return d == Dataflow::kWeightStationary ? "ws" : "os"; }
-const char* to_string(DramModel m) {
-  switch (m) {
-    case DramModel::kSimple:
-      return "simple";
-    case DramModel::kDramSys:
-      return "dramsys";
-    case DramModel::kBanked:
-      return "banked";
-  }
-  return "";
-}
 
 void validate(const ArchConfig& c) {
   auto require = [](bool ok, const char* key, const std::string& why) {
@@ -146,6 +154,11 @@ void validate(const ArchConfig& c) {
   require(c.input_buffer_bytes >= 64, "input_buffer_bytes", "must be at least 64");
   require(c.weight_buffer_bytes >= 64, "weight_buffer_bytes", "must be at least 64");
   require(c.output_buffer_bytes >= 64, "output_buffer_bytes", "must be at least 64");
+  require(c.sram_banks >= 1 && c.sram_banks <= 64, "sram_banks", "must be 1..64");
+  const auto width = [&](std::uint32_t v, const char* key) { require(v >= 1 && v <= 65536, key, "must be 1..65536"); };
+  width(c.input_buffer_width, "input_buffer_width");
+  width(c.weight_buffer_width, "weight_buffer_width");
+  width(c.output_buffer_width, "output_buffer_width");
   require(c.ppu_lanes >= 1 && c.ppu_lanes <= 1024, "ppu_lanes", "must be 1..1024");
   require(c.dma_bus_bytes >= 1 && c.dma_bus_bytes <= 256 && (c.dma_bus_bytes & (c.dma_bus_bytes - 1)) == 0,
           "dma_bus_bytes", "must be a power of two, 1..256");

@@ -14,9 +14,13 @@ enum class Dataflow { kWeightStationary, kOutputStationary };
 // (docs/timing.md); dramsys: DRAMSys's controller and JEDEC timings underneath;
 // banked: the project's own bank model of the same device (model/memory/bank_model.h).
 enum class DramModel { kSimple, kDramSys, kBanked };
+// ideal: buffer accesses cost no time; ported: each buffer's banks have ports of a
+// width in bytes per cycle, shared by the PE array or PPU and the DMA (docs/timing.md).
+enum class SramModel { kIdeal, kPorted };
+// Per bank: one port for reads and writes (1rw), or a read port and a write port (1r1w).
+enum class SramPortKind { k1RW, k1R1W };
 
 const char* to_string(Dataflow dataflow);
-const char* to_string(DramModel model);
 
 struct ArchConfig {
   double clock_mhz = 1000.0;
@@ -26,6 +30,13 @@ struct ArchConfig {
   std::uint32_t input_buffer_bytes = 64 * 1024;
   std::uint32_t weight_buffer_bytes = 128 * 1024;
   std::uint32_t output_buffer_bytes = 128 * 1024;  // int32 partial sums + result staging
+  SramModel sram_model = SramModel::kIdeal;
+  SramPortKind sram_ports = SramPortKind::k1RW;
+  std::uint32_t sram_banks = 2;  // per buffer, each a contiguous slice of its addresses
+  // Bytes per cycle through one port of one bank.
+  std::uint32_t input_buffer_width = 64;
+  std::uint32_t weight_buffer_width = 64;
+  std::uint32_t output_buffer_width = 256;  // int32 partial sums: 64 per cycle
   std::uint32_t ppu_lanes = 16;                    // post-processing elements per cycle
   std::uint32_t dma_bus_bytes = 16;                // bytes per bus beat
   std::uint32_t dma_burst_bytes = 256;             // largest burst

@@ -77,13 +77,13 @@ void DmaEngine::issue() {
     const std::uint64_t addr = c.r.dram_addr + c.row * c.r.dram_stride + c.done;
     std::uint64_t len = std::min(config_.dma_burst_bytes, c.r.row_bytes - c.done);
     if (boundary_ != 0) len = std::min(len, boundary_ - addr % boundary_);
-    std::uint8_t* data = c.local + c.row * c.r.local_stride() + c.done;
+    const std::size_t sram_offset = c.r.sram_offset + c.row * c.r.local_stride() + c.done;
     c.done += static_cast<std::uint32_t>(len);
     if (c.done == c.r.row_bytes) {
       ++c.row;
       c.done = 0;
     }
-    send(at, c.read, addr, data, static_cast<std::uint32_t>(len));
+    send(at, c.read, addr, sram_offset, static_cast<std::uint32_t>(len));
   }
 }
 
@@ -142,7 +142,7 @@ bool DmaEngine::next_place(std::uint64_t& at) {
   return true;
 }
 
-void DmaEngine::send(std::uint64_t at, bool read, std::uint64_t addr, std::uint8_t* data, std::uint32_t len) {
+void DmaEngine::send(std::uint64_t at, bool read, std::uint64_t addr, std::size_t sram_offset, std::uint32_t len) {
   last_place_ = at;
   // The issue stage's address generation, serial across bursts: the request leaves
   // when it is done, annotated rather than waited.
@@ -152,7 +152,7 @@ void DmaEngine::send(std::uint64_t at, bool read, std::uint64_t addr, std::uint8
   tlm::tlm_generic_payload* trans = pool_.allocate();
   trans->set_command(read ? tlm::TLM_READ_COMMAND : tlm::TLM_WRITE_COMMAND);
   trans->set_address(addr);
-  trans->set_data_ptr(data);
+  trans->set_data_ptr(current_.local + (sram_offset - current_.r.sram_offset));
   trans->set_data_length(len);
   trans->set_streaming_width(len);
   trans->set_byte_enable_ptr(nullptr);
@@ -164,6 +164,8 @@ void DmaEngine::send(std::uint64_t at, bool read, std::uint64_t addr, std::uint8
   b.started = at;
   b.bytes = len;
   b.read = read;
+  b.ports = current_.r.sram != nullptr ? current_.r.sram->ports() : nullptr;
+  b.sram_offset = sram_offset;
   bursts_.push_back(b);
   ++ticket(current_.ticket).unknown;
   ++unknown_;
@@ -271,6 +273,8 @@ void DmaEngine::respond(tlm::tlm_generic_payload& trans, std::uint64_t response)
     done = std::max(response + extra, ch.port_free + beats);
     ch.port_free = done;
     (b.read ? stats_.dram_bytes_read : stats_.dram_bytes_written) += b.bytes;
+    // A read's data is written into the buffer, a write's read out of it.
+    if (b.ports != nullptr) b.ports->note_dma(b.sram_offset, b.bytes, b.read, done);
   } else if (!stopping_) {
     stopping_ = true;
     log::warning(*this, "burst of {} bytes at {:#x}: {}", b.bytes, trans.get_address(), trans.get_response_string());

@@ -130,6 +130,8 @@ class DmaEngine : public sc_core::sc_module {
     std::uint32_t bytes = 0;
     bool read = true;
     bool known = false;
+    SramPorts* ports = nullptr;  // the buffer's, when it has ported timing
+    std::size_t sram_offset = 0;
   };
   // The request being issued and how far.
   struct Current {
@@ -165,7 +167,7 @@ class DmaEngine : public sc_core::sc_module {
   // The cycle the next burst takes its place; false if that depends on a response
   // still to come.
   bool next_place(std::uint64_t& at);
-  void send(std::uint64_t at, bool read, std::uint64_t addr, std::uint8_t* data, std::uint32_t len);
+  void send(std::uint64_t at, bool read, std::uint64_t addr, std::size_t sram_offset, std::uint32_t len);
   tlm::tlm_sync_enum nb_transport_bw(tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,
                                      sc_core::sc_time& delay);
   void serve_timed();

@@ -4,9 +4,12 @@
 // annotated by those blocks from the cost model.
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include "model/memory/sram_ports.h"
 
 namespace qacc {
 
@@ -29,6 +32,10 @@ class Sram {
   std::uint8_t* span(std::size_t offset, std::size_t bytes);
   const std::uint8_t* span(std::size_t offset, std::size_t bytes) const;
 
+  // Gives the buffer ported timing (sram_model: ported); without, accesses are free.
+  void use_ports(SramPorts::Config config) { ports_.emplace(data_.size(), config); }
+  SramPorts* ports() { return ports_ ? &*ports_ : nullptr; }
+
   void note_reads(std::uint64_t bytes) { reads_ += bytes; }
   void note_writes(std::uint64_t bytes) { writes_ += bytes; }
   std::uint64_t reads() const { return reads_; }
@@ -43,6 +50,7 @@ class Sram {
   std::string name_;
   std::vector<std::uint8_t> data_;
   std::uint64_t reads_ = 0, writes_ = 0;
+  std::optional<SramPorts> ports_;
 };
 
 }  // namespace qacc

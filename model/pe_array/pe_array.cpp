@@ -53,20 +53,54 @@ std::uint64_t PeArray::run(const PePass& p) {
 
   const timing::TileShape shape{std::uint64_t{p.in_channels} * taps, positions, p.out_channels};
   const auto traffic = timing::compute_traffic(config_, shape);
+  const std::uint64_t weight_reads = traffic.weight_reads + (p.first_chunk ? kInt32Bytes * std::uint64_t{p.out_channels} : 0);
+  const std::uint64_t psum_reads = p.first_chunk ? traffic.psum_reads - kInt32Bytes * psum_count : traffic.psum_reads;
   input_.note_reads(traffic.input_reads);
-  weights_.note_reads(traffic.weight_reads + (p.first_chunk ? kInt32Bytes * std::uint64_t{p.out_channels} : 0));
-  output_.note_reads(p.first_chunk ? traffic.psum_reads - kInt32Bytes * psum_count : traffic.psum_reads);
+  weights_.note_reads(weight_reads);
+  output_.note_reads(psum_reads);
   output_.note_writes(traffic.psum_writes);
 
   const std::uint64_t cycles = timing::compute_cycles(config_, shape);
+  // Ported timing needs all three buffers ported (the accelerator gives them ports
+  // together).
+  uses_.clear();
+  const bool ported = input_.ports() != nullptr && weights_.ports() != nullptr && output_.ports() != nullptr;
+  const std::uint64_t own = ported ? port_cycles(p, shape) : cycles;
   stats_.macs += shape.macs();
   stats_.busy_cycles += cycles;
   ++stats_.passes;
   busy.write(true);
   log::trace(*this, "pass K={} P={} M={}: {} cycles", shape.k, shape.p, shape.m, cycles);
-  clock_.wait(cycles);
+  const SramStall stall = wait_for_ports(clock_, cycles, own, uses_);
+  stats_.sram_bandwidth_cycles += stall.bandwidth;
+  stats_.sram_conflict_cycles += stall.conflict;
   busy.write(false);
   return cycles;
+}
+
+std::uint64_t PeArray::port_cycles(const PePass& p, const timing::TileShape& shape) {
+  // Each operand's bytes spread over the region it occupies in its buffer.
+  const std::size_t input_extent = std::size_t{p.in_channels} * p.rows_in * p.width;
+  const std::size_t weight_extent = std::size_t{p.out_channels} * p.in_channels * p.kernel * p.kernel;
+  const std::size_t psum_extent = kInt32Bytes * shape.p * shape.m;
+  SramPorts &in = *input_.ports(), &w = *weights_.ports(), &out = *output_.ports();
+  uses_.assign({{&in, in.tally()}, {&w, w.tally()}, {&out, out.tally()}});
+  if (p.first_chunk)
+    w.add(uses_[1].bytes, p.bias_offset, kInt32Bytes * std::size_t{p.out_channels}, kInt32Bytes * shape.m, false);
+  std::uint64_t own = 0;
+  for (const timing::PassPhase& ph : timing::pass_phases(config_, shape, p.first_chunk)) {
+    SramPorts::Tally ti = in.tally(), tw = w.tally(), to = out.tally();
+    in.add(ti, p.input_offset, input_extent, ph.input, false);
+    w.add(tw, p.weight_offset, weight_extent, ph.weight, false);
+    out.add(to, p.psum_offset, psum_extent, ph.psum_read, false);
+    out.add(to, p.psum_offset, psum_extent, ph.psum_write, true);
+    // A phase lasts until its busiest port has moved its bytes.
+    own += ph.count * std::max({ph.cycles, in.cycles(ti), w.cycles(tw), out.cycles(to)});
+    SramPorts::accumulate(uses_[0].bytes, ti, ph.count);
+    SramPorts::accumulate(uses_[1].bytes, tw, ph.count);
+    SramPorts::accumulate(uses_[2].bytes, to, ph.count);
+  }
+  return own;
 }
 
 }  // namespace qacc

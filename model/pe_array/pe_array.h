@@ -9,8 +9,10 @@
 #include <systemc>
 
 #include "model/config/arch_config.h"
+#include "model/memory/port_wait.h"
 #include "model/memory/sram.h"
 #include "model/sim/clock.h"
+#include "model/timing/cost_model.h"
 
 namespace qacc {
 
@@ -28,6 +30,8 @@ struct PeArrayStats {
   std::uint64_t macs = 0;
   std::uint64_t busy_cycles = 0;
   std::uint64_t passes = 0;
+  // Beyond busy_cycles, waiting for buffer ports (sram_model: ported).
+  std::uint64_t sram_bandwidth_cycles = 0, sram_conflict_cycles = 0;
 };
 
 class PeArray : public sc_core::sc_module {
@@ -36,7 +40,8 @@ class PeArray : public sc_core::sc_module {
 
   PeArray(sc_core::sc_module_name name, const ArchConfig& config, Sram& input, Sram& weights, Sram& output);
 
-  // Computes the pass and waits its cycles; returns them. Throws SramRangeError if
+  // Computes the pass and waits its cycles, and then for the buffers' ports; returns
+  // the compute cycles. Throws SramRangeError if
   // the pass reaches outside a buffer.
   std::uint64_t run(const PePass& pass);
   const PeArrayStats& stats() const { return stats_; }
@@ -45,7 +50,12 @@ class PeArray : public sc_core::sc_module {
   const ArchConfig& config_;
   const Clock clock_;
   Sram &input_, &weights_, &output_;
+  // The pass's cycles with its buffers' ports (each phase as long as its busiest port
+  // needs); sets uses_ to its bytes per port.
+  std::uint64_t port_cycles(const PePass& pass, const timing::TileShape& shape);
+
   std::vector<std::int16_t> wide_;
+  std::vector<SramUse> uses_;
   PeArrayStats stats_;
 };
 

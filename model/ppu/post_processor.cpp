@@ -1,5 +1,7 @@
 #include "model/ppu/post_processor.h"
 
+#include <algorithm>
+
 #include "contract/layer_descriptor.h"
 #include "model/func/int8_ops.h"
 #include "model/sim/log.h"
@@ -30,12 +32,22 @@ std::uint64_t PostProcessor::run(const PpuPass& p) {
   saturation_.relu_floor += clipped.relu_floor;
   output_.note_reads(kInt32Bytes * n);
   output_.note_writes(results);
-
   const std::uint64_t cycles = timing::ppu_cycles(config_, n);
+  std::uint64_t own = cycles;
+  uses_.clear();
+  if (SramPorts* ports = output_.ports()) {
+    uses_.push_back({ports, ports->tally()});
+    ports->add(uses_.back().bytes, p.psum_offset, kInt32Bytes * n, kInt32Bytes * n, false);
+    ports->add(uses_.back().bytes, p.result_offset, results, results, true);
+    own = std::max(own, ports->cycles(uses_.back().bytes));
+  }
+
   busy_cycles_ += cycles;
   busy.write(true);
   log::trace(*this, "{} values{}: {} cycles", n, p.pool ? " pooled" : "", cycles);
-  clock_.wait(cycles);
+  const SramStall stall = wait_for_ports(clock_, cycles, own, uses_);
+  sram_stall_.bandwidth += stall.bandwidth;
+  sram_stall_.conflict += stall.conflict;
   busy.write(false);
   return cycles;
 }

@@ -10,6 +10,7 @@
 
 #include "model/config/arch_config.h"
 #include "model/func/int8_ops.h"
+#include "model/memory/port_wait.h"
 #include "model/memory/sram.h"
 #include "model/sim/clock.h"
 
@@ -31,6 +32,8 @@ class PostProcessor : public sc_core::sc_module {
   PostProcessor(sc_core::sc_module_name name, const ArchConfig& config, Sram& output);
   std::uint64_t run(const PpuPass& pass);
   std::uint64_t busy_cycles() const { return busy_cycles_; }
+  // Beyond busy_cycles, waiting for the output buffer's ports (sram_model: ported).
+  const SramStall& sram_stall() const { return sram_stall_; }
   // Outputs the requantisation clamped, before pooling, since reset.
   const func::Saturation& saturation() const { return saturation_; }
 
@@ -40,6 +43,8 @@ class PostProcessor : public sc_core::sc_module {
   Sram& output_;
   std::vector<std::uint8_t> activations_;
   std::uint64_t busy_cycles_ = 0;
+  SramStall sram_stall_;
+  std::vector<SramUse> uses_;
   func::Saturation saturation_;
 };
 

@@ -36,6 +36,50 @@ SramTraffic compute_traffic(const ArchConfig& c, const TileShape& t) {
   return s;
 }
 
+namespace {
+
+// Blocks of `n` items cut into pieces of at most `size`: {piece, how many}, the first
+// piece apart when `first_apart` (it differs from the rest in what it reads).
+std::vector<std::pair<std::uint64_t, std::uint64_t>> blocks(std::uint64_t n, std::uint64_t size, bool first_apart) {
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> out;
+  if (first_apart && n > 0) {
+    out.push_back({std::min(n, size), 1});
+    n -= std::min(n, size);
+  }
+  if (n / size > 0) out.push_back({size, n / size});
+  if (n % size > 0) out.push_back({n % size, 1});
+  return out;
+}
+
+}  // namespace
+
+std::vector<PassPhase> pass_phases(const ArchConfig& c, const TileShape& t, bool first_chunk) {
+  std::vector<PassPhase> phases;
+  if (t.macs() == 0) return phases;
+  const std::uint64_t r = static_cast<std::uint64_t>(c.pe_rows), col = static_cast<std::uint64_t>(c.pe_cols);
+  if (c.dataflow == Dataflow::kWeightStationary) {
+    const auto k_blocks = blocks(t.k, r, first_chunk);
+    for (std::size_t i = 0; i < k_blocks.size(); ++i) {
+      const auto [kb, kn] = k_blocks[i];
+      const bool from_bias = first_chunk && i == 0;
+      for (const auto& [mb, mn] : blocks(t.m, col, false)) {
+        const std::uint64_t n = kn * mn;
+        phases.push_back({n, r, 0, kb * mb, 0, 0});
+        phases.push_back({n, t.p, kb * t.p, 0, from_bias ? 0 : kPsumBytes * t.p * mb, kPsumBytes * t.p * mb});
+        phases.push_back({n, r + col - 2, 0, 0, 0, 0});
+      }
+    }
+    return phases;
+  }
+  for (const auto& [pb, pn] : blocks(t.p, r, false))
+    for (const auto& [mb, mn] : blocks(t.m, col, false)) {
+      const std::uint64_t n = pn * mn;
+      phases.push_back({n, t.k + r + col - 2, t.k * pb, t.k * mb, 0, 0});
+      phases.push_back({n, r, 0, 0, first_chunk ? 0 : kPsumBytes * pb * mb, kPsumBytes * pb * mb});
+    }
+  return phases;
+}
+
 std::uint64_t dram_access_cycles(const ArchConfig& c, std::uint64_t bytes) {
   return c.dram_latency_cycles + ceil_div(bytes, c.dram_bytes_per_cycle);
 }

@@ -2,6 +2,7 @@
 // The cycle cost model, separate from the functional compute so each can be tested
 // alone. Every formula here is written out in docs/timing.md.
 #include <cstdint>
+#include <vector>
 
 #include "model/config/arch_config.h"
 
@@ -37,6 +38,21 @@ inline std::uint64_t ceil_div(std::uint64_t a, std::uint64_t b) { return (a + b 
 //     cycles = ceil(P/R) * ceil(M/C) * (K + 2R + C - 2)
 std::uint64_t compute_cycles(const ArchConfig& config, const TileShape& tile);
 SramTraffic compute_traffic(const ArchConfig& config, const TileShape& tile);
+
+// The same traffic in time, for buffers with ports (sram_model: ported): a pass as
+// phases, each `count` times, with the bytes each moves. Per weight block of kb x mb
+// (WS): load R cycles, kb mb weight bytes; stream P cycles, kb P input bytes and
+// 4 P mb psum bytes read and written; fill and drain R + C - 2 cycles, none. Per output
+// block of pb x mb (OS): accumulate K + R + C - 2 cycles, K pb input and K mb weight
+// bytes; drain R cycles, 4 pb mb psum bytes written and read (the next block's start
+// values). The first chunk of a tile starts from the bias, read from the weight buffer
+// by the caller, not from psums. The phases add up to compute_cycles and
+// compute_traffic.
+struct PassPhase {
+  std::uint64_t count = 0, cycles = 0;
+  std::uint64_t input = 0, weight = 0, psum_read = 0, psum_write = 0;
+};
+std::vector<PassPhase> pass_phases(const ArchConfig& config, const TileShape& tile, bool first_chunk);
 
 // One DMA burst of `bytes` (at most dma_burst_bytes):
 //   setup + DRAM latency + ceil(bytes / min(bus width, DRAM bytes per cycle)).
