@@ -78,6 +78,13 @@ row sim_top "--set: unknown DRAM model" $S --set dram_model=ddr4
 row sim_top "DRAMSys: unknown memspec" $S --set dram_model=dramsys --set dram_memspec=ddr9
 row sim_top "DRAMSys: memspec file missing" $S --set dram_model=dramsys --set dram_memspec=/nonexistent/x.json
 row sim_top "DRAMSys: memspec file malformed" $S --set dram_model=dramsys --set dram_memspec=memspec.json
+bad=$build/tests/bad_dram  # inconsistent devices, made by the tests' configure step
+row sim_top "banked: tRAS below tRCD" $S --set dram_model=banked --set dram_memspec=$bad/ras_below_rcd.json
+row sim_top "banked: tRC below tRAS + tRP" $S --set dram_model=banked --set dram_memspec=$bad/rc_below_ras_rp.json
+row sim_top "banked: zero banks" $S --set dram_model=banked --set dram_memspec=$bad/zero_banks.json
+row sim_top "banked: mapping short of the device" $S --set dram_model=banked --set dram_memspec=$bad/mapping_short.json
+row sim_top "--set: SRAM width 0" $S --set sram_model=ported --set input_buffer_width=0
+row sim_top "--set: unknown SRAM ports" $S --set sram_ports=2rw
 row sim_top "--pe: malformed" $S --pe 16
 row sim_top "unknown option" $S --frobnicate
 row sim_top "--log-level: unknown level" $S --log-level loud

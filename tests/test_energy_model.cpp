@@ -14,7 +14,7 @@ TEST(Energy, HandWorkedLayer) {
   c.energy_register_pj = 3;
   // 1000 MACs x 0.5 = 500 pJ; 300 SRAM bytes x 2 = 600 pJ; 40 DRAM bytes x 100 =
   // 4000 pJ; 10 register accesses x 3 = 30 pJ; 5130 pJ in all.
-  const Energy e = energy(c, {1000, 300, 40, 10});
+  const Energy e = energy(c, {1000, 300, 40, 10, std::nullopt});
   EXPECT_DOUBLE_EQ(e.mac_pj, 500);
   EXPECT_DOUBLE_EQ(e.sram_pj, 600);
   EXPECT_DOUBLE_EQ(e.dram_pj, 4000);
@@ -24,11 +24,19 @@ TEST(Energy, HandWorkedLayer) {
 
 TEST(Energy, LayersAddUp) {
   const ArchConfig c;
-  Energy sum = energy(c, {10, 20, 30, 40});
-  sum += energy(c, {1, 2, 3, 4});
-  const Energy whole = energy(c, {11, 22, 33, 44});
+  Energy sum = energy(c, {10, 20, 30, 40, std::nullopt});
+  sum += energy(c, {1, 2, 3, 4, std::nullopt});
+  const Energy whole = energy(c, {11, 22, 33, 44, std::nullopt});
   EXPECT_DOUBLE_EQ(sum.total_pj(), whole.total_pj());
   EXPECT_DOUBLE_EQ(sum.dram_pj, whole.dram_pj);
+}
+
+TEST(Energy, TheDramModelsOwnEnergyReplacesThePerByteProxy) {
+  ArchConfig c;
+  c.energy_dram_byte_pj = 100;
+  // banked gives its commands' energy: the bytes then do not count.
+  const Energy e = energy(c, {0, 0, 40, 0, 1234.5});
+  EXPECT_DOUBLE_EQ(e.dram_pj, 1234.5);
 }
 
 TEST(Energy, DefaultsRankDramAboveSramAboveMac) {

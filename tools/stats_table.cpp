@@ -8,7 +8,9 @@ namespace qacc::stats {
 namespace {
 
 timing::Energy energy_of(const ArchConfig& config, const LayerStats& l) {
-  return timing::energy(config, {l.macs, l.sram_bytes(), l.dram_read + l.dram_written, l.register_accesses});
+  timing::Activity a{l.macs, l.sram_bytes(), l.dram_read + l.dram_written, l.register_accesses, std::nullopt};
+  if (config.dram_model == DramModel::kBanked) a.dram_pj = static_cast<double>(l.dram_energy_pj);
+  return timing::energy(config, a);
 }
 
 // MACs over what every PE could have done in the cycles.
@@ -53,16 +55,20 @@ const std::vector<Column>& columns() {
        [](const Row& r) -> Value { return r.stats.cycles; }, "accelerator_cycles", "cycles"},
       {"compute_cycles", "cycles", "PE array busy", kEverywhere, 0, counter<&Counters::compute_cycles>, "", "compute"},
       {"ppu_cycles", "cycles", "post-processing busy", kEverywhere, 0, counter<&Counters::ppu_cycles>, "", "ppu"},
-      // compute + ppu + the three stalls = cycles: the controller is always doing one.
+      // compute + ppu + the five stalls = cycles: the controller is always doing one.
       {"stall_load_cycles", "cycles", "waiting for a step's loads", kEverywhere, 0,
        counter<&Counters::stall_load_cycles>, "", "st-load"},
       {"stall_staging_cycles", "cycles", "waiting for a result half's store", kEverywhere, 0,
        counter<&Counters::stall_staging_cycles>, "", "st-stage"},
       {"stall_drain_cycles", "cycles", "waiting for the layer's last stores", kEverywhere, 0,
        counter<&Counters::stall_drain_cycles>, "", "st-drain"},
+      {"stall_sram_bandwidth_cycles", "cycles", "PE array or PPU waiting for buffer ports: its own bytes",
+       kEverywhere, 0, counter<&Counters::stall_sram_bandwidth_cycles>, "", "st-sram"},
+      {"stall_sram_conflict_cycles", "cycles", "PE array or PPU waiting for buffer ports: DMA bytes on them",
+       kEverywhere, 0, counter<&Counters::stall_sram_conflict_cycles>, "", "st-conf"},
       {"stall_cycles", "cycles", "controller waiting for the DMA, all causes", kLayer | kTotal, 0,
        [](const Row& r) -> Value { return r.stats.stall_cycles(); }, "", ""},
-      {"bound_by", "", "the largest of compute, ppu and dma (stall) cycles", kEverywhere, 0,
+      {"bound_by", "", "the largest of compute, ppu, dma (stall) and sram (stall) cycles", kEverywhere, 0,
        [](const Row& r) -> Value { return bound_by(r); }, "", "bound"},
       {"dma_cycles", "cycles", "DMA busy: a burst in flight on either channel", kEverywhere, 0,
        counter<&Counters::dma_cycles>, "", "dma"},
@@ -116,7 +122,8 @@ const std::vector<Column>& columns() {
        [](const Row& r) -> Value { return r.energy.total_pj(); }, "", "energy pJ"},
       {"energy_pj/mac", "pJ", "MAC energy", kLayerJson | kTotal, 1, [](const Row& r) -> Value { return r.energy.mac_pj; }, "", ""},
       {"energy_pj/sram", "pJ", "SRAM energy", kLayerJson | kTotal, 1, [](const Row& r) -> Value { return r.energy.sram_pj; }, "", ""},
-      {"energy_pj/dram", "pJ", "DRAM energy", kLayerJson | kTotal, 1, [](const Row& r) -> Value { return r.energy.dram_pj; }, "", ""},
+      {"energy_pj/dram", "pJ", "DRAM energy (banked: from its commands; otherwise bytes x energy_dram_byte_pj)",
+       kLayerJson | kTotal, 1, [](const Row& r) -> Value { return r.energy.dram_pj; }, "", ""},
       {"energy_pj/registers", "pJ", "register energy", kLayerJson | kTotal, 1,
        [](const Row& r) -> Value { return r.energy.register_pj; }, "", ""},
       {"saturation/high", "outputs", "requantised outputs clipped at 255", kLayer | kTotal, 0,
@@ -132,9 +139,16 @@ const std::vector<Column>& columns() {
 }
 
 std::string bound_by(const Row& r) {
-  const std::uint64_t compute = r.stats.compute_cycles, ppu = r.stats.ppu_cycles, dma = r.stats.stall_cycles();
-  if (compute >= ppu && compute >= dma) return "compute";
-  return dma >= ppu ? "dma" : "ppu";
+  const Counters& c = r.stats;
+  const std::pair<std::uint64_t, const char*> parts[] = {
+      {c.compute_cycles, "compute"},
+      {c.stall_cycles(), "dma"},
+      {c.ppu_cycles, "ppu"},
+      {c.stall_sram_bandwidth_cycles + c.stall_sram_conflict_cycles, "sram"}};
+  // The first of the largest, in that order (ties go to compute).
+  return std::max_element(std::begin(parts), std::end(parts),
+                          [](const auto& a, const auto& b) { return a.first < b.first; })
+      ->second;
 }
 
 std::string csv_name(std::string_view key) {

@@ -1,6 +1,7 @@
 #include "model/accelerator/accelerator.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 
 #include "model/sim/log.h"
@@ -157,6 +158,7 @@ Counters Accelerator::counters() const {
     c.dram_row_hits = m.row_hits;
     c.dram_row_misses = m.row_misses;
     c.dram_refreshes = m.refreshes;
+    c.dram_energy_pj = static_cast<std::uint64_t>(std::llround(m.energy_pj));
   }
   c.dram_read = d.dram_bytes_read;
   c.dram_written = d.dram_bytes_written;

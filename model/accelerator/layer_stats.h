@@ -38,6 +38,7 @@ namespace qacc {
   X(dram_row_hits, "DRAM bursts that found their row open (Dram's backend)")         \
   X(dram_row_misses, "DRAM bursts that needed an activate (Dram's backend)")         \
   X(dram_refreshes, "DRAM all-bank refreshes (Dram's backend)")                      \
+  X(dram_energy_pj, "DRAM energy of the commands issued, pJ; banked only (Dram's backend)") \
   X(input_buffer_reads, "input buffer bytes read (Sram)")                            \
   X(input_buffer_writes, "input buffer bytes written (Sram)")                        \
   X(weight_buffer_reads, "weight buffer bytes read (Sram)")                          \

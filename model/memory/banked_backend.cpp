@@ -56,7 +56,7 @@ class BankedBackend : public sc_core::sc_module, public DramTimingBackend {
   std::string describe() const override { return describe_; }
   DramStats stats() const override {
     const DramCounters& c = model_.counters();
-    return {c.row_hits, c.row_misses + c.row_conflicts, c.refreshes};
+    return {c.row_hits, c.row_misses + c.row_conflicts, c.refreshes, c.energy_pj};
   }
 
  private:

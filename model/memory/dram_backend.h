@@ -17,6 +17,7 @@ struct DramStats {
   std::uint64_t row_hits = 0;    // a burst to the row its bank has open
   std::uint64_t row_misses = 0;  // a burst that needs an activate
   std::uint64_t refreshes = 0;   // all-bank refreshes (DRAMSys: due by now, elapsed / tREFI per rank)
+  double energy_pj = 0;          // banked: its commands' energy (DramEnergies); DRAMSys: 0
 };
 
 class DramTimingBackend {

@@ -12,7 +12,7 @@ Energy& Energy::operator+=(const Energy& other) {
 
 Energy energy(const ArchConfig& c, const Activity& a) {
   return {static_cast<double>(a.macs) * c.energy_mac_pj, static_cast<double>(a.sram_bytes) * c.energy_sram_byte_pj,
-          static_cast<double>(a.dram_bytes) * c.energy_dram_byte_pj,
+          a.dram_pj ? *a.dram_pj : static_cast<double>(a.dram_bytes) * c.energy_dram_byte_pj,
           static_cast<double>(a.register_accesses) * c.energy_register_pj};
 }
 

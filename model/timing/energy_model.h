@@ -4,6 +4,7 @@
 // estimates for comparing designs with each other, not sign-off numbers; the
 // defaults and their sources are in docs/design-space.md.
 #include <cstdint>
+#include <optional>
 
 #include "model/config/arch_config.h"
 
@@ -15,6 +16,9 @@ struct Activity {
   std::uint64_t sram_bytes = 0;         // read plus written, all on-chip buffers
   std::uint64_t dram_bytes = 0;         // read plus written
   std::uint64_t register_accesses = 0;  // 32-bit accelerator register reads and writes
+  // The DRAM's own energy from the commands it issued (activates, bursts, refreshes;
+  // dram_model: banked), which replaces the per-byte proxy when present.
+  std::optional<double> dram_pj;
 };
 
 struct Energy {
@@ -24,7 +28,7 @@ struct Energy {
 };
 
 //   E = macs x energy_mac_pj + sram_bytes x energy_sram_byte_pj
-//     + dram_bytes x energy_dram_byte_pj + register_accesses x energy_register_pj
+//     + (dram_pj or dram_bytes x energy_dram_byte_pj) + register_accesses x energy_register_pj
 Energy energy(const ArchConfig& config, const Activity& activity);
 
 //   A = pe_rows x pe_cols x area_pe_um2
