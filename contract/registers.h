@@ -13,14 +13,17 @@ enum : std::uint32_t {
   kId = 0x000,          // RO  kIdValue
   kVersion = 0x004,     // RO  kVersionValue
   kCtrl = 0x008,        // WO-like: kCtrlStart (write 1 starts a layer; always reads 0);
-                        // START while busy is refused with TLM_COMMAND_ERROR_RESPONSE
-  kStatus = 0x00C,      // RO  kStatusBusy | kStatusDone | kStatusError
+                        // START while busy queues the layer when kFeatureLayerOverlap
+                        // is on and none is queued; else TLM_COMMAND_ERROR_RESPONSE,
+                        // as with overlap while IRQ_STATUS.ERROR is set
+  kStatus = 0x00C,      // RO  kStatusBusy | kStatusDone | kStatusError | kStatusQueued
   kIrqStatus = 0x010,   // W1C kIrqDone | kIrqError
   kIrqEnable = 0x014,   // RW  kIrqDone | kIrqError
   kErrorCode = 0x018,   // RO  ErrorCode of the last failed layer
   kErrorAddr = 0x01C,   // RO  kDmaBusError: DRAM address; kBufferOverflow: bytes needed
                         //     (plan rejected) or end offset of the refused SRAM access
   kCycles = 0x020,      // RO  cycles the last layer took (saturates at 2^32-1)
+  kDoneCount = 0x024,   // RO  layers finished (done or failed) since reset, wrapping
 
   // Hardware parameters, so firmware can plan tiles without a copy of the config.
   kPeRows = 0x030,        // RO
@@ -28,6 +31,7 @@ enum : std::uint32_t {
   kInputBufBytes = 0x038,  // RO
   kWeightBufBytes = 0x03C,  // RO
   kOutputBufBytes = 0x040,  // RO
+  kFeatures = 0x044,        // RO  kFeatureLayerOverlap
 
   // Layer descriptor (RW), latched when kCtrlStart is written: the next layer may be
   // programmed while one runs.
@@ -60,6 +64,11 @@ inline constexpr std::uint32_t kCtrlStart = 1u << 0;
 inline constexpr std::uint32_t kStatusBusy = 1u << 0;
 inline constexpr std::uint32_t kStatusDone = 1u << 1;
 inline constexpr std::uint32_t kStatusError = 1u << 2;
+inline constexpr std::uint32_t kStatusQueued = 1u << 3;  // a START waits for the running layer
+// The next layer's START is accepted while one runs (layer_overlap: on): the
+// controller starts it the moment the running one ends, its first weights already
+// loading.
+inline constexpr std::uint32_t kFeatureLayerOverlap = 1u << 0;
 inline constexpr std::uint32_t kIrqDone = 1u << 0;
 inline constexpr std::uint32_t kIrqError = 1u << 1;
 inline constexpr std::uint32_t kFlagRelu = 1u << 0;

@@ -80,6 +80,7 @@ Firmware::Firmware(Hal& hal) : hal_(hal) {
   const std::size_t pixels = static_cast<std::size_t>(model_.input_channels) * model_.input_height * model_.input_width;
   if (image_bytes_ != pixels)
     throw FirmwareError(fmt::format("images of {} bytes, the model expects {}", image_bytes_, pixels));
+  overlap_ = (reg(hal, kFeatures) & kFeatureLayerOverlap) != 0;
   set_reg(hal, kIrqEnable, kIrqDone | kIrqError);
 }
 
@@ -100,6 +101,8 @@ InferenceResult Firmware::infer(std::size_t index) {
   result.input_addr = heap.allocate(input.size());
   hal.write(result.input_addr, input.data(), input.size());
 
+  // Every layer's descriptor first (the planning takes no simulated time), so that
+  // with layer overlap the next one can be programmed while one runs.
   std::uint64_t in_addr = result.input_addr;
   for (std::size_t i = 0; i < model.layers.size(); ++i) {
     const QuantLayer& l = model.layers[i];
@@ -120,19 +123,55 @@ InferenceResult Firmware::infer(std::size_t index) {
     d.tile_out_channels = plan->out_channels;
     d.tile_rows = plan->rows;
     d.tile_in_channels = plan->in_channels;
-    const std::uint64_t timeout = watchdog_cycles(d, hw);
+    result.layers.push_back({l.name, d, watchdog_cycles(d, hw)});
+    in_addr = d.out_addr;
+  }
 
-    program(hal, d);
+  const auto start = [&](std::size_t i) {
+    program(hal, result.layers[i].descriptor);
     set_reg(hal, kCtrl, kCtrlStart);
-    if (!hal.wait_irq(timeout)) throw FirmwareError(fmt::format("accelerator hang at layer {} ({})", i, l.name));
+  };
+  const auto wait = [&](std::size_t i) {
+    if (!hal.wait_irq(result.layers[i].timeout_cycles))
+      throw FirmwareError(fmt::format("accelerator hang at layer {} ({})", i, result.layers[i].name));
+  };
+  // The outcome of the layer that finished last: acknowledged, and thrown if it failed.
+  const auto check = [&](std::size_t i) {
     const std::uint32_t irq = reg(hal, kIrqStatus);
     const std::uint32_t status = reg(hal, kStatus);
     set_reg(hal, kIrqStatus, irq);  // write one to clear
     if ((status & kStatusError) != 0 || (irq & kIrqError) != 0)
-      throw FirmwareError(fmt::format("layer {} ({}) failed: {} (address {:#x})", i, l.name,
+      throw FirmwareError(fmt::format("layer {} ({}) failed: {} (address {:#x})", i, result.layers[i].name,
                                       error_name(reg(hal, kErrorCode)), reg(hal, kErrorAddr)));
-    result.layers.push_back({l.name, d, timeout});
-    in_addr = d.out_addr;
+  };
+  if (!overlap_) {
+    for (std::size_t i = 0; i < result.layers.size(); ++i) {
+      start(i);
+      wait(i);
+      check(i);
+    }
+  } else {
+    // Layer i + 1 is queued behind layer i. Layer i is done when DONE_COUNT has counted
+    // it; if i + 1 has finished too, i succeeded (a failure drops the queued layer) and
+    // the interrupt is i + 1's to acknowledge: acknowledging it now could clear both.
+    const std::uint32_t done_before = reg(hal, kDoneCount);
+    start(0);
+    for (std::size_t i = 0; i < result.layers.size(); ++i) {
+      if (i + 1 < result.layers.size()) {
+        try {
+          start(i + 1);
+        } catch (const BusError&) {
+          // START refused: layer i has failed, which check(i) reports.
+        }
+      }
+      const auto done = static_cast<std::uint32_t>(done_before + i + 1);
+      std::uint32_t count = reg(hal, kDoneCount);
+      while (static_cast<std::int32_t>(count - done) < 0) {
+        wait(i);
+        count = reg(hal, kDoneCount);
+      }
+      if (count == done) check(i);
+    }
   }
 
   const LayerDescriptor& last = result.layers.back().descriptor;

@@ -48,6 +48,7 @@ class Firmware {
  private:
   Hal& hal_;
   HardwareInfo hw_;
+  bool overlap_ = false;  // FEATURES: the next layer can be queued while one runs
   QuantModel model_;
   std::uint64_t model_addr_ = 0, image_addr_ = 0, heap_addr_ = 0, heap_bytes_ = 0;
   std::uint32_t image_bytes_ = 0, image_count_ = 0;

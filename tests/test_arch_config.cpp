@@ -84,6 +84,7 @@ constexpr const char* kAllKeys =
     "dram_bytes_per_cycle: 24\n"
     "dram_bytes: 2097152\n"
     "quantum_cycles: 500\n"
+    "layer_overlap: on\n"
     "energy_mac_pj: 0.25\n"
     "energy_sram_byte_pj: 3\n"
     "energy_dram_byte_pj: 200\n"
@@ -120,6 +121,7 @@ TEST(ArchConfig, LoadsEveryKeyFromYaml) {
   EXPECT_EQ(c.dram_bytes_per_cycle, 24u);
   EXPECT_EQ(c.dram_bytes, 2097152u);
   EXPECT_EQ(c.quantum_cycles, 500u);
+  EXPECT_TRUE(c.layer_overlap);
   EXPECT_EQ(c.energy_mac_pj, 0.25);
   EXPECT_EQ(c.energy_sram_byte_pj, 3.0);
   EXPECT_EQ(c.energy_dram_byte_pj, 200.0);
@@ -133,7 +135,7 @@ TEST(ArchConfig, DescribeRoundTripsThroughAFile) {
   const ArchConfig c = load_arch_config(first.path());
   const auto lines = describe(c);
   // Every key of the file, once each.
-  EXPECT_EQ(lines.size(), 30u);
+  EXPECT_EQ(lines.size(), 31u);
   std::map<std::string, std::string> values(lines.begin(), lines.end());
   EXPECT_EQ(values.size(), lines.size());
   EXPECT_EQ(values["dataflow"], "os");

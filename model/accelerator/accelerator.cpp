@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <utility>
 
 #include "model/sim/log.h"
 
@@ -39,11 +40,13 @@ Accelerator::Accelerator(sc_core::sc_module_name name, const ArchConfig& config)
   bank_.define(kErrorCode, "ERROR_CODE", 0, Access::kReadOnly);
   bank_.define(kErrorAddr, "ERROR_ADDR", 0, Access::kReadOnly);
   bank_.define(kCycles, "CYCLES", 0, Access::kReadOnly);
+  bank_.define(kDoneCount, "DONE_COUNT", 0, Access::kReadOnly);
   bank_.define(kPeRows, "PE_ROWS", static_cast<std::uint32_t>(config.pe_rows), Access::kReadOnly);
   bank_.define(kPeCols, "PE_COLS", static_cast<std::uint32_t>(config.pe_cols), Access::kReadOnly);
   bank_.define(kInputBufBytes, "INPUT_BUF_BYTES", config.input_buffer_bytes, Access::kReadOnly);
   bank_.define(kWeightBufBytes, "WEIGHT_BUF_BYTES", config.weight_buffer_bytes, Access::kReadOnly);
   bank_.define(kOutputBufBytes, "OUTPUT_BUF_BYTES", config.output_buffer_bytes, Access::kReadOnly);
+  bank_.define(kFeatures, "FEATURES", config.layer_overlap ? kFeatureLayerOverlap : 0, Access::kReadOnly);
   for (const auto& r : encode_registers(LayerDescriptor{})) bank_.define(r.offset, r.name, 0, Access::kReadWrite);
 
   in.register_b_transport(this, &Accelerator::b_transport);
@@ -90,7 +93,11 @@ void Accelerator::b_transport(tlm::tlm_generic_payload& t, sc_core::sc_time& del
   std::memcpy(&value, t.get_data_ptr(), sizeof value);
   // The bank's STATUS changes at once; the busy signal only one delta later.
   const bool start = reg == regs::kCtrl && (value & regs::kCtrlStart) != 0;
-  if (start && (bank_.get(regs::kStatus) & regs::kStatusBusy) != 0) {
+  const bool running = (bank_.get(regs::kStatus) & regs::kStatusBusy) != 0;
+  // With overlap, START also waits for a failure to be acknowledged: firmware queues
+  // the next layer without knowing whether this one has already failed.
+  const bool failed = config_.layer_overlap && (bank_.get(regs::kIrqStatus) & regs::kIrqError) != 0;
+  if (start && ((running && (!config_.layer_overlap || queued_)) || failed)) {
     t.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);
     return;
   }
@@ -107,11 +114,20 @@ void Accelerator::b_transport(tlm::tlm_generic_payload& t, sc_core::sc_time& del
   if (reg == regs::kCtrl) bank_.set(regs::kCtrl, 0);  // CTRL holds no state: START reads back as 0
   if (start) {
     // The descriptor is latched here, so firmware may program the next layer at once.
-    latched_ = latch_descriptor();
-    latched_accesses_ = register_accesses_ - accesses_at_start_;
+    const std::uint64_t accesses = register_accesses_ - accesses_at_start_;
     accesses_at_start_ = register_accesses_;
-    bank_.set(regs::kStatus, regs::kStatusBusy);
-    start_.notify(delay);
+    if (running) {
+      // layer_overlap: the controller takes it when the running layer ends.
+      queued_ = latch_descriptor();
+      queued_accesses_ = accesses;
+      bank_.set(regs::kStatus, regs::kStatusBusy | regs::kStatusQueued);
+    } else {
+      latched_ = latch_descriptor();
+      latched_accesses_ = accesses;
+      bank_.set(regs::kStatus, regs::kStatusBusy);
+      start_due_ = true;
+      start_.notify(delay);
+    }
   }
   if (reg == regs::kIrqStatus || reg == regs::kIrqEnable) update_irq(delay);
   t.set_response_status(tlm::TLM_OK_RESPONSE);
@@ -178,7 +194,17 @@ Counters Accelerator::counters() const {
 
 void Accelerator::controller() {
   for (;;) {
-    sc_core::wait(start_);
+    if (queued_ && !start_due_) {
+      // Queued behind the layer that just ended: it starts now, without waiting for
+      // the firmware.
+      latched_ = *queued_;
+      latched_accesses_ = queued_accesses_;
+      queued_.reset();
+      bank_.set(regs::kStatus, regs::kStatusBusy);
+    } else {
+      sc_core::wait(start_);
+      start_due_ = false;
+    }
     const LayerDescriptor d = latched_;
     layer.write(d.index);
     busy.write(true);
@@ -196,7 +222,9 @@ void Accelerator::controller() {
       fault = {regs::ErrorCode::kBufferOverflow, e.offset};
       dma.drain();
     }
-    dma.clear_fault();
+    // A fault of the queued layer's prefetch (a later request) stays for that layer to
+    // report; its transfers meanwhile are skipped.
+    if (fault.code != regs::ErrorCode::kNone || dma.fault() == DmaFault::kNone) dma.clear_fault();
 
     LayerStats s;
     static_cast<Counters&>(s) = counters() - before;
@@ -216,12 +244,16 @@ void Accelerator::controller() {
     else
       log::warning(*this, "layer {} failed: error {} at {:#x}", d.index, static_cast<std::uint32_t>(fault.code),
                    fault.address);
-    if (static_cast<std::int64_t>(d.index) == hang_layer_) continue;  // injected: never finishes
+    if (static_cast<std::int64_t>(d.index) == hang_layer_) {  // injected: never finishes
+      queued_.reset();
+      continue;
+    }
     finish(fault);
   }
 }
 
-void Accelerator::check_dma() const {
+void Accelerator::check_dma(std::uint64_t ticket) const {
+  if (dma.fault() != DmaFault::kNone && dma.fault_ticket() > ticket) return;  // a later request's
   switch (dma.fault()) {
     case DmaFault::kNone:
       return;
@@ -246,7 +278,7 @@ void Accelerator::wait_for_dma(std::uint64_t ticket, Stall cause) {
   dma.wait_done(ticket);
   stall.write(trace_text(""));
   this->*c.cycles += clock_.since(waited);
-  check_dma();
+  check_dma(ticket);
 }
 
 LayerPlan Accelerator::plan(const LayerDescriptor& d) const {
@@ -260,9 +292,11 @@ LayerPlan Accelerator::plan(const LayerDescriptor& d) const {
 }
 
 void Accelerator::run_layer(const LayerDescriptor& d) {
+  const bool prefetched = std::exchange(queued_prefetched_, false);
   const LayerPlan p = plan(d);
   store_tickets_.clear();
-  std::uint64_t ready = queue_loads(p, p.steps[0], 0);
+  // Tickets finish in order: the inputs' is the step's last when the weights came first.
+  std::uint64_t ready = prefetched ? queue_inputs(p, p.steps[0], 0) : queue_loads(p, p.steps[0], 0);
   for (std::size_t i = 0; i < p.steps.size(); ++i) {
     const LayerStep& step = p.steps[i];
     wait_for_dma(ready, Stall::kLoad);
@@ -271,7 +305,20 @@ void Accelerator::run_layer(const LayerDescriptor& d) {
     run_pass(p, step, i % 2);
     if (step.last) post_process_and_store(p, step);
   }
-  wait_for_dma(dma.submitted(), Stall::kDrain);
+  const std::uint64_t last_store = dma.submitted();
+  if (queued_) prefetch_queued();
+  wait_for_dma(last_store, Stall::kDrain);
+}
+
+void Accelerator::prefetch_queued() {
+  // The PE array and PPU are done with this layer, so weight half 0 is free; the
+  // inputs are this layer's results and wait for its stores. A descriptor the plan
+  // rejects is left for its own run to report.
+  const BufferSizes sizes{input_buffer.size(), weight_buffer.size(), output_buffer.size()};
+  if (!descriptor_problem(*queued_).empty() || first_overflow(buffer_needs(*queued_), sizes)) return;
+  const LayerPlan next = plan_layer(*queued_, sizes);
+  queue_weights(next, next.steps[0], 0);
+  queued_prefetched_ = true;
 }
 
 // Input rows of a step that lie outside the image (the halo at its top and bottom
@@ -290,6 +337,11 @@ void Accelerator::fill_halo(const LayerPlan& p, const LayerStep& st, std::size_t
 }
 
 std::uint64_t Accelerator::queue_loads(const LayerPlan& p, const LayerStep& st, std::size_t half) {
+  queue_inputs(p, st, half);
+  return queue_weights(p, st, half);
+}
+
+std::uint64_t Accelerator::queue_inputs(const LayerPlan& p, const LayerStep& st, std::size_t half) {
   const LayerDescriptor& d = p.d;
   fill_halo(p, st, half);
   DmaRequest act;
@@ -300,7 +352,11 @@ std::uint64_t Accelerator::queue_loads(const LayerPlan& p, const LayerStep& st, 
   act.sram_stride = std::size_t{st.rows_in} * d.in_width;
   act.rows = st.c_n;
   act.row_bytes = st.valid * d.in_width;
-  dma.submit(act);
+  return dma.submit(act);
+}
+
+std::uint64_t Accelerator::queue_weights(const LayerPlan& p, const LayerStep& st, std::size_t half) {
+  const LayerDescriptor& d = p.d;
   DmaRequest w;
   w.dram_addr = d.weight_addr + (std::uint64_t{st.oc} * d.in_channels + st.c) * p.k2;
   w.dram_stride = std::uint64_t{d.in_channels} * p.k2;
@@ -383,6 +439,13 @@ void Accelerator::finish(const Fault& fault) {
   bank_.set(kErrorCode, static_cast<std::uint32_t>(fault.code));
   bank_.set(kErrorAddr, static_cast<std::uint32_t>(fault.address));
   bank_.set(kIrqStatus, bank_.get(kIrqStatus) | (ok ? kIrqDone : kIrqError));
+  bank_.set(kDoneCount, bank_.get(kDoneCount) + 1);
+  if (!ok) {
+    // A queued layer would read this one's results: it is dropped, and its prefetch
+    // was skipped with the rest of the failed layer's transfers.
+    queued_.reset();
+    queued_prefetched_ = false;
+  }
   busy.write(false);
   update_irq();
 }

@@ -5,6 +5,7 @@
 // layer is done or failed. Register map: registers.h.
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <vector>
 
 #include <systemc>
@@ -74,7 +75,14 @@ class Accelerator : public sc_core::sc_module {
   void run_layer(const LayerDescriptor& d);
   // The layer's plan; throws Fault for a bad descriptor or tiles that do not fit.
   LayerPlan plan(const LayerDescriptor& d) const;
+  // A step's operands into buffer half `half`: inputs (with the halo) and weights
+  // (with the bias on a tile's first step); each returns the last DMA ticket.
   std::uint64_t queue_loads(const LayerPlan& plan, const LayerStep& step, std::size_t half);
+  std::uint64_t queue_inputs(const LayerPlan& plan, const LayerStep& step, std::size_t half);
+  std::uint64_t queue_weights(const LayerPlan& plan, const LayerStep& step, std::size_t half);
+  // layer_overlap: the queued layer's first weights, which do not depend on the
+  // running layer's results, loaded while its last stores drain.
+  void prefetch_queued();
   void fill_halo(const LayerPlan& plan, const LayerStep& step, std::size_t half);
   void run_pass(const LayerPlan& plan, const LayerStep& step, std::size_t half);
   void post_process_and_store(const LayerPlan& plan, const LayerStep& step);
@@ -84,7 +92,8 @@ class Accelerator : public sc_core::sc_module {
   // Waits for DMA ticket `ticket`, counting the wait as stall of its cause; throws
   // the DMA's fault.
   void wait_for_dma(std::uint64_t ticket, Stall cause);
-  void check_dma() const;
+  // Throws the DMA's fault if it is of request `ticket` or one before.
+  void check_dma(std::uint64_t ticket) const;
   void finish(const Fault& fault);
   // The interrupt line follows IRQ_STATUS & IRQ_ENABLE at the time of the access that
   // changed them (a decoupled CPU's write lands at its annotated time).
@@ -96,6 +105,14 @@ class Accelerator : public sc_core::sc_module {
   RegisterBank bank_;
   sc_core::sc_event start_, irq_changed_;
   LayerDescriptor latched_;
+  // layer_overlap: the layer a START queued while one ran, and the register accesses
+  // that programmed it; whether its first weights are already loading.
+  std::optional<LayerDescriptor> queued_;
+  std::uint64_t queued_accesses_ = 0;
+  bool queued_prefetched_ = false;
+  // latched_ holds a START's layer whose start_ event is still to come (a START can
+  // arrive, and a second be queued, before the controller first waits).
+  bool start_due_ = false;
   std::int64_t hang_layer_ = -1;
   // The controller's own counters; the blocks keep theirs.
   std::uint64_t register_accesses_ = 0, tiles_ = 0;

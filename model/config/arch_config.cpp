@@ -103,6 +103,7 @@ const std::map<std::string, Key>& keys() {
       {"dram_bytes_per_cycle", number_key("dram_bytes_per_cycle", &ArchConfig::dram_bytes_per_cycle)},
       {"dram_bytes", number_key("dram_bytes", &ArchConfig::dram_bytes)},
       {"quantum_cycles", number_key("quantum_cycles", &ArchConfig::quantum_cycles)},
+      {"layer_overlap", choice_key("layer_overlap", &ArchConfig::layer_overlap, {{"off", false}, {"on", true}})},
       {"energy_mac_pj", number_key("energy_mac_pj", &ArchConfig::energy_mac_pj)},
       {"energy_sram_byte_pj", number_key("energy_sram_byte_pj", &ArchConfig::energy_sram_byte_pj)},
       {"energy_dram_byte_pj", number_key("energy_dram_byte_pj", &ArchConfig::energy_dram_byte_pj)},

@@ -50,6 +50,9 @@ struct ArchConfig {
   std::uint32_t dram_bytes_per_cycle = 16;
   std::uint32_t dram_bytes = 64u << 20;
   std::uint32_t quantum_cycles = 10000;  // CPU temporal-decoupling quantum
+  // A START is queued while a layer runs, which then starts the next at once with its
+  // first weights prefetched (docs/timing.md §7); the firmware programs ahead.
+  bool layer_overlap = false;
 
   // Energy per event and area per unit, for the proxies of model/timing/energy_model.h.
   // Defaults and their sources: docs/design-space.md.

@@ -48,6 +48,7 @@ void DmaEngine::drain() { wait_done(submitted_); }
 void DmaEngine::clear_fault() {
   fault_ = DmaFault::kNone;
   fault_address_ = 0;
+  fault_ticket_ = 0;
   stopping_ = false;
 }
 
@@ -115,6 +116,7 @@ bool DmaEngine::start_request() {
     stopping_ = true;
     Timed t{Timed::Kind::kSramFault};
     t.value = r.sram_offset + r.local_extent();
+    t.ticket = c.ticket;
     timed_.push(clock_.time(std::max(clock_.now(), last_place_)), t);
     return true;
   }
@@ -238,6 +240,7 @@ void DmaEngine::serve_timed() {
         if (fault_ == DmaFault::kNone) {
           fault_ = t.kind == Timed::Kind::kBusFault ? DmaFault::kBusError : DmaFault::kSramRange;
           fault_address_ = t.value;
+          fault_ticket_ = t.ticket;
         }
         break;
       case Timed::Kind::kTraceStart:
@@ -280,6 +283,7 @@ void DmaEngine::respond(tlm::tlm_generic_payload& trans, std::uint64_t response)
     log::warning(*this, "burst of {} bytes at {:#x}: {}", b.bytes, trans.get_address(), trans.get_response_string());
     Timed t{Timed::Kind::kBusFault};
     t.value = trans.get_address();
+    t.ticket = b.ticket;
     timed_.push(clock_.time(std::max(response, clock_.now())), t);
   }
   b.done = done;

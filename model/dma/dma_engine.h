@@ -106,6 +106,8 @@ class DmaEngine : public sc_core::sc_module {
 
   DmaFault fault() const { return fault_; }
   std::uint64_t fault_address() const { return fault_address_; }
+  // The request whose burst faulted: a fault belongs to the layer that queued it.
+  std::uint64_t fault_ticket() const { return fault_ticket_; }
   void clear_fault();
   // Totals of the bursts completed (exact whenever the engine is idle, as it is
   // between layers).
@@ -154,6 +156,7 @@ class DmaEngine : public sc_core::sc_module {
     enum class Kind { kResponse, kTicket, kBusFault, kSramFault, kTraceStart, kTraceEnd } kind;
     tlm::tlm_generic_payload* trans = nullptr;
     std::uint64_t value = 0;  // ticket, fault address, or bytes
+    std::uint64_t ticket = 0;  // a fault's request
     bool read = true;
     const char* buffer = "";
   };
@@ -211,7 +214,7 @@ class DmaEngine : public sc_core::sc_module {
   Channel read_, write_;
   std::uint64_t busy_until_ = 0;
   DmaFault fault_ = DmaFault::kNone;
-  std::uint64_t fault_address_ = 0;
+  std::uint64_t fault_address_ = 0, fault_ticket_ = 0;
   DmaStats stats_;
   std::vector<std::uint32_t> latencies_;
   // Trace signal state (traced runs only).

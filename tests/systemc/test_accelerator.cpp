@@ -312,7 +312,7 @@ TEST(Accelerator, UnalignedOrUndefinedOffsetIsAnAddressError) {
   auto& b = bench();
   b.stimulus.run([&] {
     // Unaligned, a gap in the map, just past the last register, past the space.
-    for (std::uint32_t offset : {kId + 2u, kCtrl + 1u, 0x024u, 0x044u, 0x07Cu, 0x0C8u, 0x0FCu, 0x100u, 0x1000u}) {
+    for (std::uint32_t offset : {kId + 2u, kCtrl + 1u, 0x028u, 0x048u, 0x07Cu, 0x0C8u, 0x0FCu, 0x100u, 0x1000u}) {
       EXPECT_EQ(b.cpu.read32(offset).status, tlm::TLM_ADDRESS_ERROR_RESPONSE) << std::hex << offset;
       EXPECT_EQ(b.cpu.write32(offset, 1), tlm::TLM_ADDRESS_ERROR_RESPONSE) << std::hex << offset;
     }
@@ -354,7 +354,7 @@ TEST(Accelerator, DebugAccessReadsWithoutSideEffects) {
     EXPECT_EQ(value, kIdValue);
     const std::uint32_t enable = kIrqDone;
     EXPECT_EQ(b.cpu.debug_write(kIrqEnable, &enable, 4), 0u);  // debug never writes
-    EXPECT_EQ(b.cpu.debug_read(0x024, &value, 4), 0u);
+    EXPECT_EQ(b.cpu.debug_read(0x028, &value, 4), 0u);
     EXPECT_EQ(sc_core::sc_time_stamp(), t0);
     EXPECT_EQ(reg(kIrqEnable), 0u);
   });
