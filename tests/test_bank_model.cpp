@@ -860,6 +860,92 @@ double bandwidth(const std::vector<std::uint64_t>& addresses, DramCounters* coun
 
 // DRAMSys 5.1 on ddr4-example through sim_memtest (docs/timing.md §6): sequential
 // 11.00 B/ns with 12 refreshes and 128 rows opened; strided 2.559; random 1.28.
+// The SystemC adapter runs the model ahead (offer, schedule_until) instead of stepping
+// it at every command and completion as it first did (push while !full, run_until at
+// each next_event_ps, held requests pushed after each step): the completions must be
+// the same, id and time, under random traffic that fills the buffers.
+std::vector<BankModel::Completion> stepped(const DramDevice& device, const std::vector<std::uint64_t>& address,
+                                           const std::vector<bool>& write, const std::vector<std::uint64_t>& arrival) {
+  BankModel m(device);
+  std::vector<BankModel::Completion> done;
+  std::size_t next = 0, held = 0;  // requests [held, next) wait for room
+  auto feed = [&] {
+    for (; held < next && !m.full(); ++held) m.push(held, write[held], address[held], arrival[held]);
+  };
+  while (done.size() < address.size()) {
+    const auto event = m.next_event_ps();
+    if (next < address.size() && (!event || arrival[next] <= *event)) {
+      const std::uint64_t now = arrival[next];
+      m.run_until(now, done);
+      for (; next < address.size() && arrival[next] == now; ++next) {
+      }
+    } else {
+      m.run_until(*event, done);
+    }
+    feed();
+  }
+  return done;
+}
+
+std::vector<BankModel::Completion> ahead(const DramDevice& device, const std::vector<std::uint64_t>& address,
+                                         const std::vector<bool>& write, const std::vector<std::uint64_t>& arrival) {
+  BankModel m(device);
+  std::vector<BankModel::Completion> done;
+  const BankModel::Scheduled collect = [&](std::uint64_t id, std::uint64_t t) {
+    done.emplace_back(id, t);
+    return false;
+  };
+  for (std::size_t i = 0; i < address.size(); ++i) {
+    m.offer(i, write[i], address[i], arrival[i]);
+    const std::uint64_t following = i + 1 < address.size() ? arrival[i + 1] : ~std::uint64_t{0};
+    if (const auto limit = m.decided_before_ps(following)) m.schedule_until(*limit, collect);
+  }
+  return done;
+}
+
+void same_completions(const DramDevice& device, std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  const std::uint64_t burst = device.bytes_per_burst();
+  const std::uint64_t span = std::min<std::uint64_t>(device.capacity_bytes(), std::uint64_t{1} << 32);
+  const auto tck = static_cast<std::uint64_t>(device.tck_ps);
+  std::vector<std::uint64_t> address, arrival;
+  std::vector<bool> write;
+  std::uint64_t now = 0, base = 0;
+  for (int i = 0; i < 4000; ++i) {
+    // runs of one row (some in one burst of arrivals, filling the buffer), jumps, lulls
+    if (rng() % 16 == 0) base = rng() % span / burst * burst;
+    address.push_back(rng() % 8 == 0 ? rng() % span / burst * burst : (base + burst * (rng() % 16)) % span);
+    write.push_back(rng() % 10 < 3);
+    const std::uint64_t r = rng() % 100;
+    now += r < 60 ? 0 : r < 97 ? (rng() % 8) * tck + rng() % tck : (rng() % 9000) * tck;
+    arrival.push_back(now);
+  }
+  const auto a = stepped(device, address, write, arrival), b = ahead(device, address, write, arrival);
+  ASSERT_EQ(a.size(), b.size());
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    ASSERT_EQ(a[i].first, b[i].first) << i;
+    ASSERT_EQ(a[i].second, b[i].second) << i;
+  }
+}
+
+TEST(BankModel, RunningAheadMatchesSteppingAtEveryEvent) {
+  REQUIRE_CONFIGS();
+  same_completions(ddr4(), 11);
+  same_completions(load_dramsys_device(kConfigs / "lpddr4-example.json", kConfigs), 12);
+  DramDevice two = ddr4();  // two channels, as HoldUnderRandomTrafficTwoChannels
+  two.channels = 2;
+  two.mapping.channel = {{12, 0}};
+  two.mapping.column[9] = {32, 0};
+  same_completions(two, 13);
+  DramDevice fifo = ddr4();
+  fifo.scheduler = DramScheduler::kFifo;
+  fifo.buffer = RequestBuffer::kShared;
+  same_completions(fifo, 14);
+  DramDevice adaptive = ddr4();
+  adaptive.page_policy = PagePolicy::kOpenAdaptive;
+  same_completions(adaptive, 15);
+}
+
 TEST(BankModel, MatchesDramSysOnDdr4Example) {
   REQUIRE_CONFIGS();
   std::vector<std::uint64_t> sequential, strided, random;

@@ -120,6 +120,7 @@ class Bench : public sc_core::sc_module {
     dma.out.bind(bus.in);
     bus.out.bind(dram.in);
     dma.set_burst_boundary(dram.burst_boundary());
+    dma.set_run_ahead([this](const sc_core::sc_time& t) { return dram.run_ahead(t); });  // its one initiator
     // Planned up front, so a pattern that does not fit fails before the simulation.
     std::size_t scratch = 1;
     for (const auto& p : patterns_) {

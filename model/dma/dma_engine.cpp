@@ -129,19 +129,43 @@ bool DmaEngine::start_request() {
 }
 
 bool DmaEngine::next_place(std::uint64_t& at) {
-  // Places are taken in issue order: the next no earlier than the last.
-  const std::uint64_t t = std::max(clock_.now(), last_place_);
-  while (!places_.empty() && places_.top() <= t) places_.pop();
-  if (places_.size() + unknown_ < config_.dma_max_outstanding) {
-    at = t;
-    return true;
+  std::uint64_t answered = 0;  // every response due by this cycle has come (run_ahead_)
+  bool asked = false;
+  for (;;) {
+    // Places are taken in issue order: the next no earlier than the last.
+    const std::uint64_t t = std::max(clock_.now(), last_place_);
+    while (!places_.empty() && places_.top() <= t) places_.pop();
+    if (places_.size() + unknown_ < config_.dma_max_outstanding) {
+      at = t;
+      return true;
+    }
+    // All taken: the earliest known place is the next one, unless a burst whose
+    // response is still to come frees its place sooner.
+    if (!places_.empty() && (unknown_ == 0 || (asked && places_.top() <= answered))) {
+      at = places_.top();
+      places_.pop();
+      return true;
+    }
+    if (!run_ahead_) break;
+    // Whatever is issued next leaves at its place plus the setup; its place is the
+    // earliest known one unless a response comes first, which ends run_ahead_.
+    const bool known = !places_.empty();
+    const sc_core::sc_time bound =
+        known ? clock_.time(std::max({t, places_.top(), issue_free_}) + config_.dma_setup_cycles)
+              : sc_core::sc_max_time();
+    const std::uint32_t unknown = unknown_;
+    running_ahead_ = true;
+    const std::optional<sc_core::sc_time> until = run_ahead_(bound);
+    running_ahead_ = false;
+    if (!until) break;
+    const std::uint64_t cycles = *until == sc_core::sc_max_time() ? ~std::uint64_t{0} : clock_.cycles(*until);
+    if (unknown_ == unknown && asked && cycles == answered) break;  // no progress
+    asked = true;
+    answered = cycles;
   }
-  // All taken. A burst whose response is still to come might free its place before
-  // the earliest known one.
-  if (unknown_ > 0) return false;
-  at = places_.top();
-  places_.pop();
-  return true;
+  // Woken by a response (credit_) or when the earliest known place frees.
+  if (!places_.empty()) credit_.notify(clock_.time(places_.top()) - sc_core::sc_time_stamp());
+  return false;
 }
 
 void DmaEngine::send(std::uint64_t at, bool read, std::uint64_t addr, std::size_t sram_offset, std::uint32_t len) {
@@ -216,10 +240,10 @@ tlm::tlm_sync_enum DmaEngine::nb_transport_bw(tlm::tlm_generic_payload& trans, t
     }
   }
   if (phase == tlm::BEGIN_RESP) {
-    Timed t{Timed::Kind::kResponse};
-    t.trans = &trans;
-    timed_.push(sc_core::sc_time_stamp() + delay, t);
-    return tlm::TLM_COMPLETED;  // taken at once: no END_RESP round trip
+    // Its time is known now (now + delay): taken at once, no END_RESP round trip.
+    respond(trans, clock_.cycles(sc_core::sc_time_stamp() + delay));
+    if (!running_ahead_) credit_.notify();  // its place may be the one issue() waits for
+    return tlm::TLM_COMPLETED;
   }
   return tlm::TLM_ACCEPTED;
 }
@@ -227,10 +251,6 @@ tlm::tlm_sync_enum DmaEngine::nb_transport_bw(tlm::tlm_generic_payload& trans, t
 void DmaEngine::serve_timed() {
   timed_.pop_due([this](const Timed& t) {
     switch (t.kind) {
-      case Timed::Kind::kResponse:
-        respond(*t.trans, clock_.now());
-        credit_.notify();  // its place may be the one issue() waits for
-        break;
       case Timed::Kind::kTicket:
         ticket(t.value).reached = true;
         finish_tickets();

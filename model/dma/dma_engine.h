@@ -19,14 +19,20 @@
 // an error at the bus) tells the burst's response time at once, so the engine knows
 // when each place frees and issues the next burst then, annotated, without waiting
 // for it; SystemC sees one event per request (its completion), not several per
-// burst. A target that answers later (DRAMSys) makes the engine wait for the
-// response whenever it needs that burst's place. The timing is the same either way.
+// burst. A response on the backward path tells its time too (now + delay), whenever
+// it comes. When every place is taken and a response still to come might free one
+// first, the engine asks the target to run ahead (set_run_ahead; the banked DRAM
+// can, being sure that nothing arrives from this engine before the earliest place
+// plus the setup) or else waits for the response in simulated time (DRAMSys). The
+// timing is the same either way: a burst takes the earliest place that frees.
 //
 // A TLM error response stops the engine issuing: bursts already in flight finish,
 // the rest of the queued transfers are skipped, and the first error is kept for the
 // controller to report (visible from the failing burst's response time).
 #include <cstdint>
 #include <deque>
+#include <functional>
+#include <optional>
 #include <queue>
 #include <vector>
 
@@ -95,6 +101,14 @@ class DmaEngine : public sc_core::sc_module {
   // Keeps the trace signals above up to date (off by default). Before sc_start.
   void trace_signals() { signals_traced_ = true; }
 
+  // How the engine asks its target to run ahead when every place is taken and a
+  // response still to come might free one (DramTimingBackend::run_ahead; Dram's):
+  // valid only while this engine is the target's one initiator of timed transactions.
+  // Unset, or answering nullopt, the engine waits for the responses in simulated time.
+  // Set by the platform before the simulation starts.
+  using RunAhead = std::function<std::optional<sc_core::sc_time>(const sc_core::sc_time& no_request_before)>;
+  void set_run_ahead(RunAhead run_ahead) { run_ahead_ = std::move(run_ahead); }
+
   // Queues a transfer; returns its ticket.
   std::uint64_t submit(const DmaRequest& request);
   // Blocks the calling thread until request `ticket` and all before it are done.
@@ -149,12 +163,10 @@ class DmaEngine : public sc_core::sc_module {
     std::uint64_t port_free = 0;   // cycle the engine's data port is next free
     std::uint64_t busy_until = 0;  // end of the busy time counted so far
   };
-  // What falls due at a time: a response from a target that answers later, a
-  // ticket's completion, a fault becoming visible, or (traced runs only) a burst
-  // starting or ending for the trace signals.
+  // What falls due at a time: a ticket's completion, a fault becoming visible, or
+  // (traced runs only) a burst starting or ending for the trace signals.
   struct Timed {
-    enum class Kind { kResponse, kTicket, kBusFault, kSramFault, kTraceStart, kTraceEnd } kind;
-    tlm::tlm_generic_payload* trans = nullptr;
+    enum class Kind { kTicket, kBusFault, kSramFault, kTraceStart, kTraceEnd } kind;
     std::uint64_t value = 0;  // ticket, fault address, or bytes
     std::uint64_t ticket = 0;  // a fault's request
     bool read = true;
@@ -168,7 +180,8 @@ class DmaEngine : public sc_core::sc_module {
   // Takes the next request into current_; false when the queue is empty.
   bool start_request();
   // The cycle the next burst takes its place; false if that depends on a response
-  // still to come.
+  // still to come (then credit_ wakes the issue stage: a response, or the earliest
+  // known place coming).
   bool next_place(std::uint64_t& at);
   void send(std::uint64_t at, bool read, std::uint64_t addr, std::size_t sram_offset, std::uint32_t len);
   tlm::tlm_sync_enum nb_transport_bw(tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,
@@ -209,6 +222,8 @@ class DmaEngine : public sc_core::sc_module {
   std::uint64_t issue_free_ = 0;   // cycle the issue stage is next free
   sc_core::sc_event queued_, completed_event_, credit_, end_request_, signals_changed_;
   bool waiting_end_request_ = false;
+  RunAhead run_ahead_;
+  bool running_ahead_ = false;     // inside run_ahead_: responses come from within issue()
   bool stopping_ = false;          // an error response is known: issue nothing more
   std::uint64_t submitted_ = 0, completed_ = 0;
   Channel read_, write_;

@@ -577,6 +577,7 @@ std::string describe(const DramDevice& d) {
 BankModel::BankModel(DramDevice device) : device_(std::move(device)) {
   validate(device_, fmt::format("DramDevice '{}'", device_.name));
   c_ = dram_constraints(device_);
+  capacity_ = device_.capacity_bytes();
   tck_fs_ = static_cast<std::uint64_t>(std::llround(device_.tck_ps * 1000.0));
   if (tck_fs_ % 1000 == 0) tck_whole_ps_ = tck_fs_ / 1000;
   const DramDevice::Mapping& m = device_.mapping;
@@ -639,9 +640,16 @@ BankModel::BankModel(DramDevice device) : device_(std::move(device)) {
   slots_.resize(capacity);
   free_slots_.reserve(capacity);
   for (std::size_t s = capacity; s-- > 0;) free_slots_.push_back(static_cast<std::int32_t>(s));
-  unready_.resize(capacity);
-  done_.resize(std::max<std::size_t>(capacity, 16));
+  // Rings of a power-of-two size, indexed with a mask.
+  auto ring = [](std::size_t n) {
+    std::size_t size = 16;
+    while (size < n) size *= 2;
+    return size;
+  };
+  unready_.resize(ring(capacity));
+  done_.resize(ring(capacity));
   active_banks_.reserve(banks_.size());
+  candidate_op_.assign(banks_.size(), kNoCandidate);
 }
 
 DramAddress BankModel::decode(std::uint64_t address) const {
@@ -692,7 +700,7 @@ void BankModel::push(std::uint64_t id, bool write, std::uint64_t address, std::u
   if (arrival_ps < last_arrival_ps_)
     throw Error(fmt::format("BankModel: request {} arrives at {} ps, before the previous one ({} ps)", id, arrival_ps,
                             last_arrival_ps_));
-  if (address >= device_.capacity_bytes())
+  if (address >= capacity_)
     throw Error(
         fmt::format("BankModel: address {:#x} is beyond the {} MiB device", address, device_.capacity_bytes() >> 20));
   const DramAddress a = decode(address);
@@ -735,7 +743,7 @@ void BankModel::push(std::uint64_t id, bool write, std::uint64_t address, std::u
   }
   ++ch.queued;
   ++(write ? ch.writes : ch.reads);
-  unready_[(unready_head_ + unready_size_) % unready_.size()] = ready;
+  unready_[(unready_head_ + unready_size_) & (unready_.size() - 1)] = {ready, s};
   ++unready_size_;
   ++queued_;
   last_bank_ = a.bank;
@@ -846,9 +854,10 @@ bool BankModel::bank_candidate(std::uint32_t b, Cycle now, Decision& out) const 
 // schedulable before that command could start, as it may change the choice.
 BankModel::Decision BankModel::decide(Cycle now) const {
   std::size_t unready = 0;  // requests not yet schedulable at `now` start here in unready_
+  const std::size_t mask = unready_.size() - 1;
   for (;;) {
-    while (unready < unready_size_ && unready_[(unready_head_ + unready) % unready_.size()] <= now) ++unready;
-    const Cycle next_ready = unready < unready_size_ ? unready_[(unready_head_ + unready) % unready_.size()] : kNever;
+    while (unready < unready_size_ && unready_[(unready_head_ + unready) & mask].ready <= now) ++unready;
+    Cycle next_ready = unready < unready_size_ ? unready_[(unready_head_ + unready) & mask].ready : kNever;
     Decision best;
     Cycle best_key = kNever, future = kNever;
     std::uint64_t best_age = ~std::uint64_t{0};
@@ -862,11 +871,18 @@ BankModel::Decision BankModel::decide(Cycle now) const {
       }
     };
     Decision d;
-    for (const std::uint32_t b : active_banks_)
-      if (bank_candidate(b, now, d)) consider(d, slots_[d.slot].seq);
+    for (const std::uint32_t b : active_banks_) {
+      candidate_op_[b] = kNoCandidate;
+      if (bank_candidate(b, now, d)) {
+        candidate_op_[b] = static_cast<std::uint8_t>(d.op);
+        consider(d, slots_[d.slot].seq);
+      }
+    }
     if (device_.refresh) {
       for (std::uint32_t r = 0; r < ranks_.size(); ++r) {
         const Rank& rk = ranks_[r];
+        // With uniform commands a refresh not due by the best time so far cannot win.
+        if (uniform_commands_ && rk.refresh_due > best_key) continue;
         d.issue = true;
         d.target = r;
         d.slot = -1;
@@ -876,6 +892,14 @@ BankModel::Decision BankModel::decide(Cycle now) const {
         d.time = std::max(
             {now, rk.refresh_due, rk.open_banks > 0 ? rk.next_preab : rk.next_refab, channels_[rk.channel].cmd_free});
         consider(d, 0);
+      }
+    }
+    // Requests becoming schedulable by then that cannot change their bank's candidate
+    // (a younger request than those it has) are passed over without looking again.
+    if (uniform_commands_ && best_key != kNever) {
+      while (next_ready <= best.time && !may_change_candidate(unready_[(unready_head_ + unready) & mask].slot)) {
+        ++unready;
+        next_ready = unready < unready_size_ ? unready_[(unready_head_ + unready) & mask].ready : kNever;
       }
     }
     if (best_key == kNever || next_ready <= best.time) {
@@ -888,6 +912,27 @@ BankModel::Decision BankModel::decide(Cycle now) const {
     // next time some command could start.
     now = std::min(future, next_ready);
   }
+}
+
+// Whether slot s, schedulable from now on and younger than every other request of its
+// bank, can change what bank_candidate chose for that bank, with uniform commands
+// (every candidate then starts no earlier than the chosen one, so a later `now` moves
+// none of them).
+bool BankModel::may_change_candidate(std::int32_t s) const {
+  const Slot& slot = slots_[s];
+  const std::uint8_t op = candidate_op_[slot.bank];
+  if (op == kNoCandidate) return true;  // none ready before it (or held by a refresh)
+  const bool fixed_policy = device_.page_policy == PagePolicy::kOpen || device_.page_policy == PagePolicy::kClosed;
+  if (!fixed_policy) return true;  // the count of ready requests and hits matters
+  switch (device_.scheduler) {
+    case DramScheduler::kFifo:  // the oldest only
+      return false;
+    case DramScheduler::kFrFcfs:  // an older row hit stays first; a PRE gives way to a hit
+      return static_cast<Op>(op) == Op::kPre && static_cast<std::int64_t>(slot.row) == banks_[slot.bank].open_row;
+    case DramScheduler::kFrFcfsGrp:
+      return true;
+  }
+  return true;
 }
 
 const BankModel::Decision& BankModel::decide_cached(Cycle now) const {
@@ -970,11 +1015,11 @@ void BankModel::finish_cas(const Decision& d, Cycle t) {
   last_done_ = std::max(last_done_, data_end + device_.response_delay);
   if (done_size_ == done_.size()) {
     std::vector<Completion> grown(done_.size() * 2);
-    for (std::size_t i = 0; i < done_size_; ++i) grown[i] = done_[(done_head_ + i) % done_.size()];
+    for (std::size_t i = 0; i < done_size_; ++i) grown[i] = done_[(done_head_ + i) & (done_.size() - 1)];
     done_ = std::move(grown);
     done_head_ = 0;
   }
-  done_[(done_head_ + done_size_) % done_.size()] = {slot.id, last_done_};
+  done_[(done_head_ + done_size_) & (done_.size() - 1)] = {slot.id, last_done_};
   ++done_size_;
 
   const Kind kind = slot.classified ? slot.kind : Kind::kHit;
@@ -1121,26 +1166,119 @@ std::optional<std::uint64_t> BankModel::next_event_ps() const {
   return ps(best);
 }
 
-void BankModel::run_until(std::uint64_t now_ps, std::vector<Completion>& completed) {
-  const Cycle limit = cycle_floor(now_ps);
+std::optional<std::uint64_t> BankModel::earliest_unscheduled_done_ps() const {
+  if (queued_ == 0) return std::nullopt;
+  const Decision& d = decide_cached(now_);
+  if (!d.issue) return std::nullopt;
+  return ps(d.time + min_done_gap());
+}
+
+std::uint64_t BankModel::earliest_done_ps(std::uint64_t arrival_ps) const {
+  return ps(cycle_ceil(arrival_ps) + device_.request_delay + min_done_gap());
+}
+
+// finish_cas: the data ends data_begin + burst after the column command, the response
+// response_delay later.
+BankModel::Cycle BankModel::min_done_gap() const {
+  return std::min(c_.read_data_begin, c_.write_data_begin) + c_.burst + device_.response_delay;
+}
+
+std::optional<std::uint64_t> BankModel::decided_before_ps(std::uint64_t arrival_ps) const {
+  if (arrival_ps == ~std::uint64_t{0}) return arrival_ps;
+  // push(): such a request is ready no earlier than cycle_ceil(arrival) + request_delay,
+  // and run_until(t) leaves the next one ready after cycle_floor(t).
+  const Cycle ready = cycle_ceil(arrival_ps) + device_.request_delay;
+  if (ready == 0) return std::nullopt;
+  return ps(ready - 1);
+}
+
+void BankModel::offer(std::uint64_t id, bool write, std::uint64_t address, std::uint64_t arrival_ps) {
+  const bool none_held = held_head_ == held_.size();
+  if (none_held && !full()) {
+    push(id, write, address, std::max(arrival_ps, last_arrival_ps_));
+    return;
+  }
+  held_.push_back({id, address, std::max(arrival_ps, none_held ? last_arrival_ps_ : held_.back().arrival_ps), write});
+}
+
+// The held requests enter after the commands of cycle `c`, as DRAMSys's arbiter retries
+// them once a command has made room: schedulable from the next cycle on.
+void BankModel::feed_held(Cycle c) {
+  horizon_ = std::max(horizon_, c);
+  while (held_head_ < held_.size() && !full()) {
+    const Held h = held_[held_head_++];
+    push(h.id, h.write, h.address, h.arrival_ps);
+  }
+  if (held_head_ == held_.size()) {
+    held_.clear();
+    held_head_ = 0;
+  } else if (held_head_ >= 1024 && 2 * held_head_ >= held_.size()) {
+    held_.erase(held_.begin(), held_.begin() + static_cast<std::ptrdiff_t>(held_head_));
+    held_head_ = 0;
+  }
+}
+
+bool BankModel::advance(Cycle limit, const Scheduled* on_scheduled) {
+  bool stop = false;
   while (queued_ > 0) {
     const Decision d = decide_cached(now_);
-    if (!d.issue || d.time > limit) break;
+    if (!d.issue || d.time > limit || (stop && d.time > now_)) break;
     now_ = d.time;
-    while (unready_size_ > 0 && unready_[unready_head_] <= now_) {
-      unready_head_ = (unready_head_ + 1) % unready_.size();
+    while (unready_size_ > 0 && unready_[unready_head_].ready <= now_) {
+      unready_head_ = (unready_head_ + 1) & (unready_.size() - 1);
       --unready_size_;
     }
     issue(d);
+    if (on_scheduled != nullptr) {
+      for (; done_size_ > 0; --done_size_) {
+        const Completion c = done_[done_head_];
+        done_head_ = (done_head_ + 1) & (done_.size() - 1);
+        if ((*on_scheduled)(c.first, ps(c.second))) stop = true;
+      }
+    }
+    if (held_head_ < held_.size()) {
+      // After the last command of this cycle; with one channel this was it (a command
+      // takes the command bus for at least this cycle).
+      if (channels_.size() == 1) {
+        feed_held(now_);
+      } else {
+        const Decision& next = decide_cached(now_);
+        if (queued_ == 0 || !next.issue || next.time > now_) feed_held(now_);
+      }
+    }
   }
+  return stop;
+}
+
+void BankModel::run_until(std::uint64_t now_ps, std::vector<Completion>& completed) {
+  const Cycle limit = cycle_floor(now_ps);
+  advance(limit, nullptr);
   if (queued_ == 0) catch_up_refresh(limit);
   horizon_ = std::max(horizon_, limit);
   while (done_size_ > 0 && done_[done_head_].second <= limit) {
     const Completion& c = done_[done_head_];
     completed.emplace_back(c.first, ps(c.second));
-    done_head_ = (done_head_ + 1) % done_.size();
+    done_head_ = (done_head_ + 1) & (done_.size() - 1);
     --done_size_;
   }
+}
+
+bool BankModel::schedule_until(std::uint64_t limit_ps, const Scheduled& on_scheduled) {
+  // Requests run_until has not reported yet first.
+  for (; done_size_ > 0; --done_size_) {
+    const Completion c = done_[done_head_];
+    done_head_ = (done_head_ + 1) & (done_.size() - 1);
+    on_scheduled(c.first, ps(c.second));
+  }
+  const Cycle limit = limit_ps == kNever ? kNever : cycle_floor(limit_ps);
+  if (advance(limit, &on_scheduled)) {
+    horizon_ = std::max(horizon_, now_);
+    return true;
+  }
+  if (limit == kNever) return false;
+  if (queued_ == 0) catch_up_refresh(limit);
+  horizon_ = std::max(horizon_, limit);
+  return false;
 }
 
 }  // namespace qacc

@@ -17,7 +17,7 @@
 // - all-bank refresh every tREFI per rank, staggered across ranks as DRAMSys does: at
 //   the due time the rank's banks stop, open banks are closed (PREAB), then REFAB blocks
 //   the rank for tRFC. While no request is queued, refresh is accounted lazily (at the
-//   next push() or run_until()), so an idle model has no events.
+//   next push(), run_until() or schedule_until()), so an idle model has no events.
 // - energy per command from the memspec's IDD/VDD values (see DramEnergies).
 // Not modelled: power-down and self-refresh, refresh postponing/pulling-in
 // (RefreshMaxPostponed/Pulledin: every refresh is forced at its due time, pessimistic
@@ -30,6 +30,7 @@
 // clock cycles (tCK from the memspec).
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -197,6 +198,34 @@ class BankModel {
   // time before reading counters(): refresh while idle is accounted here.
   void run_until(std::uint64_t now_ps, std::vector<Completion>& completed);
 
+  // For a caller that runs the model ahead of its own clock (the SystemC adapter,
+  // banked_backend.cpp) and answers each request as soon as its completion is final,
+  // which is once its column command has issued: responses leave in command order, and
+  // a later command only ends later.
+  //
+  // Like push(), without checking full() first: a request that finds the buffer full
+  // waits, in arrival order, and enters right after the command cycle that makes room
+  // (then schedulable from the next cycle on), as DRAMSys's controller takes a request
+  // it held back with END_REQ.
+  void offer(std::uint64_t id, bool write, std::uint64_t address, std::uint64_t arrival_ps);
+  // Issues every command due up to and including limit_ps (~0: no limit) as run_until
+  // does, and passes each request whose column command issues to on_scheduled(id,
+  // done_ps) at once (first any that run_until has not reported); run_until reports
+  // none of them. Returns true, after the command cycle in which on_scheduled first
+  // returned true; false when it reached limit_ps (or ran out of requests).
+  using Scheduled = std::function<bool(std::uint64_t id, std::uint64_t done_ps)>;
+  bool schedule_until(std::uint64_t limit_ps, const Scheduled& on_scheduled);
+  // The earliest a queued request whose column command has not issued can complete: the
+  // next command plus the shortest column-command-to-response time; nullopt when none is
+  // queued. Valid until the next push or offer.
+  std::optional<std::uint64_t> earliest_unscheduled_done_ps() const;
+  // The earliest a request arriving at arrival_ps can complete.
+  std::uint64_t earliest_done_ps(std::uint64_t arrival_ps) const;
+  // The latest time run_until or schedule_until may reach when no further request
+  // arrives before arrival_ps (~0: none ever): a request arriving then is schedulable
+  // only after it, so nothing decided by then depends on it. nullopt: not even time 0.
+  std::optional<std::uint64_t> decided_before_ps(std::uint64_t arrival_ps) const;
+
   // Appends each command issued from now on to *log (nullptr: stop).
   void trace(std::vector<DramCommand>* log) { trace_ = log; }
 
@@ -255,11 +284,18 @@ class BankModel {
 
   Decision decide(Cycle now) const;
   const Decision& decide_cached(Cycle now) const;
+  bool may_change_candidate(std::int32_t s) const;
   bool bank_candidate(std::uint32_t b, Cycle now, Decision& out) const;
   void issue(const Decision& d);
   void close_bank(std::uint32_t b, Cycle at);
   void finish_cas(const Decision& d, Cycle at);
   void catch_up_refresh(Cycle until);
+  // Issues the commands due by `limit`, feeding held requests after each command cycle;
+  // with on_scheduled, reports each column command's request at once and stops after the
+  // cycle in which it returned true (returns whether it did).
+  bool advance(Cycle limit, const Scheduled* on_scheduled);
+  void feed_held(Cycle c);
+  Cycle min_done_gap() const;
   void unlink(std::int32_t s);
   DramAddress decode(std::uint64_t address) const;
   Cycle cycle_ceil(std::uint64_t ps) const;
@@ -276,6 +312,7 @@ class BankModel {
 
   DramDevice device_;
   DramConstraints c_;
+  std::uint64_t capacity_;  // device_.capacity_bytes()
   std::uint64_t tck_fs_;
   std::uint64_t tck_whole_ps_ = 0;  // tCK when a whole number of ps: 64-bit conversions
   bool simple_mapping_ = false;
@@ -290,9 +327,19 @@ class BankModel {
   std::vector<Rank> ranks_;
   std::vector<Channel> channels_;
   std::vector<std::uint32_t> active_banks_;  // banks with queued requests
-  std::vector<Cycle> unready_;               // ready cycles of requests not yet schedulable, FIFO
+  struct Unready {
+    Cycle ready;
+    std::int32_t slot;
+  };
+  std::vector<Unready> unready_;             // requests not yet schedulable, FIFO (ready ascending)
   std::size_t unready_head_ = 0, unready_size_ = 0;
   std::vector<Completion> done_;  // FIFO ring of {id, done cycle}
+  struct Held {
+    std::uint64_t id, address, arrival_ps;
+    bool write;
+  };
+  std::vector<Held> held_;  // offered while the buffer was full, in arrival order, from held_head_
+  std::size_t held_head_ = 0;
   std::size_t done_head_ = 0, done_size_ = 0;
 
   Cycle next_refresh_due_ = kNever;  // the earliest of the ranks' refresh_due
@@ -308,6 +355,9 @@ class BankModel {
   DramCounters counters_;
   std::vector<DramCommand>* trace_ = nullptr;
 
+  // decide(): each active bank's candidate op (kNoCandidate: none) at the last look.
+  static constexpr std::uint8_t kNoCandidate = 0xff;
+  mutable std::vector<std::uint8_t> candidate_op_;
   mutable Decision cached_;
   mutable Cycle cached_now_ = kNever;
   mutable std::uint64_t cached_version_ = ~std::uint64_t{0};

@@ -1,7 +1,6 @@
 #include "model/memory/banked_backend.h"
 
-#include <deque>
-#include <unordered_map>
+#include <limits>
 #include <vector>
 
 #include <fmt/format.h>
@@ -14,8 +13,26 @@
 namespace qacc {
 namespace {
 
-std::uint64_t now_ps() { return static_cast<std::uint64_t>(sc_core::sc_time_stamp().to_seconds() * 1e12 + 0.5); }
-sc_core::sc_time ps(std::uint64_t t) { return sc_core::sc_time(static_cast<double>(t), sc_core::SC_PS); }
+constexpr std::uint64_t kNever = std::numeric_limits<std::uint64_t>::max();
+
+// Simulated time in whole picoseconds, the model's unit, as integers: the kernel counts
+// time in multiples of its resolution (1 ps unless a program sets it finer).
+class Picoseconds {
+ public:
+  Picoseconds() : ticks_(sc_core::sc_time(1, sc_core::SC_PS).value()) {
+    if (ticks_ == 0) throw UsageError("the banked DRAM model needs a SystemC time resolution of 1 ps or finer");
+  }
+  std::uint64_t of(const sc_core::sc_time& t) const {
+    return t == sc_core::sc_max_time() ? kNever : (t.value() + ticks_ / 2) / ticks_;
+  }
+  sc_core::sc_time time(std::uint64_t ps) const {
+    return ps == kNever ? sc_core::sc_max_time() : sc_core::sc_time::from_value(ps * ticks_);
+  }
+  std::uint64_t now() const { return of(sc_core::sc_time_stamp()); }
+
+ private:
+  std::uint64_t ticks_;
+};
 
 class BankedBackend : public sc_core::sc_module, public DramTimingBackend {
  public:
@@ -37,14 +54,33 @@ class BankedBackend : public sc_core::sc_module, public DramTimingBackend {
     const std::uint64_t burst = model_.device().bytes_per_burst();
     const std::uint64_t first = trans.get_address() / burst * burst;
     const std::uint64_t end = trans.get_address() + trans.get_data_length();
-    const std::uint64_t arrival = now_ps() + static_cast<std::uint64_t>(delay.to_seconds() * 1e12 + 0.5);
+    const std::uint64_t arrival = ps_.of(sc_core::sc_time_stamp() + delay);
     trans.acquire();
-    std::uint32_t& left = parents_[&trans];
-    for (std::uint64_t a = first; a < end; a += burst) {
-      waiting_.push_back({&trans, trans.is_write(), a, arrival});
-      ++left;
+    // Each burst goes to the model under its transaction's index: the transaction is
+    // done when the last of them is.
+    std::uint32_t index;
+    if (free_.empty()) {
+      index = static_cast<std::uint32_t>(open_.size());
+      open_.emplace_back();
+    } else {
+      index = free_.back();
+      free_.pop_back();
     }
-    feed();
+    open_[index] = {&trans, 0};
+    for (std::uint64_t a = first; a < end; a += burst) {
+      model_.offer(index, trans.is_write(), a, arrival);
+      ++open_[index].left;
+    }
+    wake_by(model_.earliest_done_ps(arrival));
+  }
+
+  std::optional<sc_core::sc_time> run_ahead(const sc_core::sc_time& no_request_before) override {
+    const auto limit = model_.decided_before_ps(ps_.of(no_request_before));
+    if (!limit) return std::nullopt;
+    stop_on_answer_ = true;
+    model_.schedule_until(*limit, answer_);
+    const auto next = model_.earliest_unscheduled_done_ps();
+    return ps_.time(next ? *next : kNever);
   }
 
   void on_response(Respond respond) override { respond_ = std::move(respond); }
@@ -60,10 +96,9 @@ class BankedBackend : public sc_core::sc_module, public DramTimingBackend {
   }
 
  private:
-  struct Waiting {
-    tlm::tlm_generic_payload* parent;
-    bool write;
-    std::uint64_t address, arrival_ps;
+  struct Open {
+    tlm::tlm_generic_payload* trans;
+    std::uint32_t left;  // bursts whose column command has not issued
   };
 
   static DramDevice load(const ArchConfig& config) {
@@ -71,49 +106,46 @@ class BankedBackend : public sc_core::sc_module, public DramTimingBackend {
     return load_dramsys_device(file.config, file.directory);
   }
 
-  // Moves waiting bursts into the model while its request buffer has room (DRAMSys's
-  // back-pressure), then wakes at its next event.
-  void feed() {
-    while (!waiting_.empty() && !model_.full()) {
-      const Waiting& w = waiting_.front();
-      const std::uint64_t id = next_id_++;
-      children_.emplace(id, w.parent);
-      model_.push(id, w.write, w.address, std::max(w.arrival_ps, last_arrival_));
-      last_arrival_ = std::max(w.arrival_ps, last_arrival_);
-      waiting_.pop_front();
-    }
-    arm();
+  // A burst's column command has issued, so its completion is final: answers its
+  // transaction if that was the last one. Returns whether schedule_until should stop.
+  bool scheduled(std::uint64_t index, std::uint64_t done_ps) {
+    Open& o = open_[index];
+    if (--o.left > 0) return false;
+    respond_(*o.trans, ps_.time(done_ps));
+    o.trans->release();
+    free_.push_back(static_cast<std::uint32_t>(index));
+    return stop_on_answer_;
   }
 
-  void arm() {
-    if (const auto next = model_.next_event_ps()) wake_.notify(ps(std::max(*next, now_ps())) - sc_core::sc_time_stamp());
+  // Wakes by done_ps at the latest (an earlier pending wake stays): a response can next
+  // fall due then, as every column command issued is answered at once.
+  void wake_by(std::uint64_t done_ps) {
+    if (done_ps >= wake_ps_) return;
+    wake_ps_ = std::max(done_ps, ps_.now());
+    wake_.notify(ps_.time(wake_ps_) - sc_core::sc_time_stamp());
   }
 
+  // Catches up with simulated time: every request arriving by now has begun. When the
+  // DMA has run the model ahead (run_ahead), it is there already and this does nothing.
   void step() {
-    completed_.clear();
-    model_.run_until(now_ps(), completed_);
-    for (const auto& [id, done] : completed_) {
-      const auto it = children_.find(id);
-      tlm::tlm_generic_payload* parent = it->second;
-      children_.erase(it);
-      const auto p = parents_.find(parent);
-      if (--p->second > 0) continue;
-      parents_.erase(p);
-      respond_(*parent);
-      parent->release();
-    }
-    feed();
+    wake_ps_ = kNever;
+    stop_on_answer_ = false;
+    model_.schedule_until(ps_.now(), answer_);
+    if (const auto next = model_.earliest_unscheduled_done_ps()) wake_by(*next);
   }
 
   Clock clock_;
+  Picoseconds ps_;
   BankModel model_;
   std::string describe_;
   Respond respond_;
-  std::deque<Waiting> waiting_;  // held back while the model's buffer is full
-  std::unordered_map<std::uint64_t, tlm::tlm_generic_payload*> children_;
-  std::unordered_map<const tlm::tlm_generic_payload*, std::uint32_t> parents_;
-  std::vector<BankModel::Completion> completed_;
-  std::uint64_t next_id_ = 0, last_arrival_ = 0;
+  std::vector<Open> open_;  // transactions begun and not answered, by index
+  std::vector<std::uint32_t> free_;
+  const BankModel::Scheduled answer_ = [this](std::uint64_t index, std::uint64_t done_ps) {
+    return scheduled(index, done_ps);
+  };
+  bool stop_on_answer_ = false;  // run_ahead: stop at the first transaction answered
+  std::uint64_t wake_ps_ = kNever;
   sc_core::sc_event wake_;
 };
 

@@ -1,10 +1,12 @@
 #pragma once
 // The project's own DRAM timing underneath the platform's DRAM (dram_model: banked):
 // BankModel (model/memory/bank_model.h: banks, rows, JEDEC timings, FR-FCFS, refresh,
-// from the same DRAMSys configuration files) driven by SystemC events. Like the
-// DRAMSys backend it cuts each transaction into the device's bursts and reports the
-// transaction done when the last one is; unlike it, it needs no DRAMSys build, only
-// the configuration files.
+// from the same DRAMSys configuration files) run lazily under SystemC: when the DMA
+// asks it to run ahead (DramTimingBackend::run_ahead) or when a response could next
+// fall due, and each transaction answered, with its time, once that is final. Like
+// the DRAMSys backend it cuts each transaction into the device's bursts and reports
+// the transaction done when the last one is; unlike it, it needs no DRAMSys build,
+// only the configuration files (docs/timing.md §6).
 #include <memory>
 
 #include "model/config/arch_config.h"

@@ -26,7 +26,8 @@ Dram::Dram(sc_core::sc_module_name name, const ArchConfig& config)
   in.register_get_direct_mem_ptr(this, &Dram::get_direct_mem_ptr);
   if (config.dram_model == DramModel::kDramSys) backend_ = make_dramsys_backend("dramsys", config);
   if (config.dram_model == DramModel::kBanked) backend_ = make_banked_backend("banked", config);
-  if (backend_) backend_->on_response([this](tlm::tlm_generic_payload& t) { respond(t); });
+  if (backend_)
+    backend_->on_response([this](tlm::tlm_generic_payload& t, const sc_core::sc_time& at) { respond(t, at); });
 }
 
 Dram::~Dram() = default;
@@ -103,18 +104,21 @@ tlm::tlm_sync_enum Dram::nb_transport_fw(tlm::tlm_generic_payload& t, tlm::tlm_p
   return tlm::TLM_COMPLETED;
 }
 
-void Dram::respond(tlm::tlm_generic_payload& t) {
+void Dram::respond(tlm::tlm_generic_payload& t, const sc_core::sc_time& at) {
   t.acquire();  // until the initiator has taken the response
-  responses_.push_back(&t);
+  responses_.push_back({&t, at});
   if (!responding_) send_next_response();
 }
 
 void Dram::send_next_response() {
   while (!responding_ && !responses_.empty()) {
-    tlm::tlm_generic_payload& t = *responses_.front();
+    tlm::tlm_generic_payload& t = *responses_.front().trans;
+    const sc_core::sc_time at = responses_.front().at;
     responses_.pop_front();
     tlm::tlm_phase phase = tlm::BEGIN_RESP;
-    sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+    // A response held back behind another's END_RESP leaves no earlier than now.
+    const sc_core::sc_time now = sc_core::sc_time_stamp();
+    sc_core::sc_time delay = at > now ? at - now : sc_core::SC_ZERO_TIME;
     const tlm::tlm_sync_enum status = in->nb_transport_bw(t, phase, delay);
     // The base protocol's response exclusion: with TLM_ACCEPTED the next response
     // waits for this one's END_RESP.

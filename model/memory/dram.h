@@ -8,7 +8,8 @@
 // call with the response time annotated (the base protocol's early completion); so
 // latencies overlap while bandwidth is shared (docs/timing.md §6). With dram_model
 // dramsys or banked, DRAMSys or the banked model times it instead (dram_backend.h)
-// and the response comes back on the backward path when its bursts are done. The
+// and the response comes back on the backward path, annotated with the time its
+// bursts are done (the banked model sends it as soon as that time is final). The
 // loosely-timed one (b_transport, the CPU) costs latency + bytes / bandwidth and does
 // not occupy the data bus: the CPU's traffic is tiny. DMI (read/write) serves the loader and
 // fast paths that account their time themselves. Data moves when a transaction
@@ -17,6 +18,7 @@
 #include <cstdlib>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <systemc>
@@ -49,6 +51,12 @@ class Dram : public sc_core::sc_module {
   // Row hits and misses and refreshes (DRAMSys; zero with the simple model).
   DramStats stats() const { return backend_ ? backend_->stats() : DramStats{}; }
   std::uint64_t transactions() const { return transactions_; }
+  // DramTimingBackend::run_ahead, for the one initiator of timed transactions (the
+  // platform's DMA); nullopt with the simple model (it answers every transaction at
+  // once) and DRAMSys.
+  std::optional<sc_core::sc_time> run_ahead(const sc_core::sc_time& no_request_before) {
+    return backend_ ? backend_->run_ahead(no_request_before) : std::nullopt;
+  }
 
   // Fault injection for tests: bus transactions touching [addr, addr + bytes) answer
   // TLM_GENERIC_ERROR_RESPONSE, as an uncorrectable memory error would. Debug and DMI
@@ -64,8 +72,8 @@ class Dram : public sc_core::sc_module {
                                      sc_core::sc_time& delay);
   // The functional part of a bus transaction: checks, injected errors, the copy.
   bool serve(tlm::tlm_generic_payload& trans);
-  // Sends a DRAMSys-timed response up the backward path, one at a time.
-  void respond(tlm::tlm_generic_payload& trans);
+  // Sends a backend's response (due at `at`) up the backward path, one at a time.
+  void respond(tlm::tlm_generic_payload& trans, const sc_core::sc_time& at);
   void send_next_response();
   unsigned transport_dbg(tlm::tlm_generic_payload& trans);
   bool get_direct_mem_ptr(tlm::tlm_generic_payload& trans, tlm::tlm_dmi& dmi);
@@ -85,7 +93,11 @@ class Dram : public sc_core::sc_module {
   std::uint64_t transactions_ = 0;
   std::uint64_t bus_free_ = 0;  // cycle the simple model's data bus is next free
   std::unique_ptr<DramTimingBackend> backend_;
-  std::deque<tlm::tlm_generic_payload*> responses_;  // waiting for the backward path
+  struct Response {
+    tlm::tlm_generic_payload* trans;
+    sc_core::sc_time at;
+  };
+  std::deque<Response> responses_;  // waiting for the backward path
   bool responding_ = false;                          // a BEGIN_RESP awaits its END_RESP
 };
 

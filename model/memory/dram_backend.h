@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include <systemc>
@@ -22,13 +23,27 @@ struct DramStats {
 
 class DramTimingBackend {
  public:
-  using Respond = std::function<void(tlm::tlm_generic_payload&)>;
+  // The transaction's data has moved at `at` (not before now): called at that time or,
+  // once the time is final, earlier.
+  using Respond = std::function<void(tlm::tlm_generic_payload&, const sc_core::sc_time& at)>;
   virtual ~DramTimingBackend() = default;
   // Starts the transaction's timing at now + delay; calls `respond` (set once,
-  // before the simulation) at the time its data has moved. Holds a reference to it
-  // (acquire) meanwhile.
+  // before the simulation) with the time its data has moved. Holds a reference to it
+  // (acquire) until then.
   virtual void begin(tlm::tlm_generic_payload& trans, const sc_core::sc_time& delay) = 0;
   virtual void on_response(Respond respond) = 0;
+  // For the one initiator of timed transactions (the DMA), when it can issue nothing
+  // until a response frees one of its places: it begins no transaction arriving before
+  // `no_request_before` (sc_max_time: none) unless a response given during this call
+  // lets it. The backend may then run its model ahead of simulated time, up to that
+  // bound or to the first time at which it can answer some transaction, answering
+  // (respond) each whose completion is then final. Returns the time up to which every
+  // response has been given: a transaction still unanswered completes after it.
+  // nullopt: the backend cannot run ahead (the initiator waits for its responses).
+  virtual std::optional<sc_core::sc_time> run_ahead(const sc_core::sc_time& no_request_before) {
+    (void)no_request_before;
+    return std::nullopt;
+  }
   virtual double peak_bytes_per_cycle() const = 0;
   virtual std::uint64_t page_bytes() const = 0;
   virtual std::uint64_t capacity() const = 0;

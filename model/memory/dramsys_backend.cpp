@@ -208,7 +208,7 @@ class DramSysBackend : public sc_core::sc_module, public DramTimingBackend {
     child.release();
     if (--parents_[&parent] > 0) return;
     parents_.erase(&parent);
-    respond_(parent);
+    respond_(parent, sc_core::sc_time_stamp());
     parent.release();
   }
 

@@ -31,6 +31,9 @@ Platform::Platform(sc_core::sc_module_name name, const ArchConfig& config, Cpu::
   // In the order of the address map given to the bus above.
   bus.out.bind(dram.in);
   accelerator.dma.set_burst_boundary(dram.burst_boundary());
+  // The DMA is the DRAM's one initiator of timed transactions (the CPU and the loader
+  // use b_transport, DMI and debug access), as run_ahead requires.
+  accelerator.dma.set_run_ahead([this](const sc_core::sc_time& t) { return dram.run_ahead(t); });
   accelerator.count_dram([this] { return dram.stats(); });
   bus.out.bind(accelerator.in);
   accelerator.irq.bind(irq);
