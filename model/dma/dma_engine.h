@@ -127,8 +127,11 @@ class DmaEngine : public sc_core::sc_module {
   // between layers).
   DmaStats stats() const;
   // Every burst's latency in cycles, in the order their completions became known,
-  // since construction: a caller takes the percentiles of the range it wants.
+  // since construction or clear_latencies(): a caller takes the percentiles of the
+  // range it wants.
   const std::vector<std::uint32_t>& latencies() const { return latencies_; }
+  // Forgets them: a long run keeps only what it still needs (the controller, a layer's).
+  void clear_latencies() { latencies_.clear(); }
 
  private:
   struct Ticket {
