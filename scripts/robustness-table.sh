@@ -63,6 +63,7 @@ row sim_top "image: missing" $S --image nowhere.bin
 row sim_top "image: a folder" $S --image nodata
 row sim_top "image: wrong size / not a picture" $S --image noise.png
 row sim_top "image: PNG header claiming 16000 x 16000 pixels" $S --image huge.png
+row sim_top "image: not 32x32, --no-resize" $S --image "$here/fuzz/corpus/image/tiny.png" --no-resize
 row sim_top "config file: missing" $S --config nowhere.yaml
 row sim_top "config file: not YAML" $S --config syntax.yaml
 row sim_top "config file: unknown key" $S --config unknown.yaml

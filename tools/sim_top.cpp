@@ -27,6 +27,7 @@ struct Options {
   std::filesystem::path trace_file = "sim_top.vcd";
   std::filesystem::path stats_json, stats_csv;
   bool check = false;
+  bool no_resize = false;
   std::filesystem::path reference = qacc::default_reference_path();
   std::string fault;
   bool vcd_clock = false;
@@ -42,7 +43,7 @@ qacc::ArchConfig make_config(const Options& o) {
 
 int run(const Options& o) {
   qacc::SimulationInput in = qacc::prepare_input(make_config(o), o.model);
-  const qacc::Image image = qacc::load_image(o.image);
+  const qacc::Image image = qacc::load_image(o.image, o.no_resize ? qacc::Resize::kRefuse : qacc::Resize::kAllow);
   in.images.push_back({image.pixels, image.label, o.image.string()});
   if (!o.fault.empty()) in.fault = qacc::parse_fault(o.fault);
   if (o.trace == "vcd") {
@@ -110,6 +111,7 @@ int sc_main(int argc, char** argv) {
   app.add_option("--stats-json", o.stats_json, "Write statistics as JSON");
   app.add_option("--stats-csv", o.stats_csv, "Write per-layer statistics as CSV");
   app.add_flag("--check", o.check, "Compare every layer with the golden references");
+  app.add_flag("--no-resize", o.no_resize, "Refuse a picture that is not 32x32 instead of resizing it");
   app.add_option("--reference", o.reference, "Golden reference file for --check")->capture_default_str();
   app.add_option("--inject-fault", o.fault,
                  "Test hook: dram-error:LAYER (memory error under its weights), hang:LAYER (no interrupt), "

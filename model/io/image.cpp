@@ -39,7 +39,7 @@ void check_png_chunks(const std::vector<std::uint8_t>& bytes, const std::string&
   }
 }
 
-Image decode_picture(const std::vector<std::uint8_t>& bytes, const std::string& what) {
+Image decode_picture(const std::vector<std::uint8_t>& bytes, const std::string& what, Resize resize) {
   check_png_chunks(bytes, what);
   int w = 0, h = 0, channels = 0;
   if (!stbi_info_from_memory(bytes.data(), static_cast<int>(bytes.size()), &w, &h, &channels))
@@ -50,6 +50,8 @@ Image decode_picture(const std::vector<std::uint8_t>& bytes, const std::string& 
       static_cast<std::uint64_t>(w) * static_cast<std::uint64_t>(h) > kMaxPicturePixels)
     fail("{}: picture is {}x{}, expected sides 1..{} and at most {} pixels", what, w, h, kMaxPictureSide,
          kMaxPicturePixels);
+  if (resize == Resize::kRefuse && (w != kCifarSide || h != kCifarSide))
+    fail("{}: picture is {}x{}, not {}x{}, and resizing was refused", what, w, h, kCifarSide, kCifarSide);
   unsigned char* rgb = stbi_load_from_memory(bytes.data(), static_cast<int>(bytes.size()), &w, &h, &channels, 3);
   if (rgb == nullptr) fail("{}: cannot decode picture ({})", what, stbi_failure_reason());
   // The network sees 32x32: say so when the picture is resized, and louder when its
@@ -71,9 +73,11 @@ Image decode_picture(const std::vector<std::uint8_t>& bytes, const std::string& 
 
 }  // namespace
 
-Image load_image(const std::filesystem::path& path) { return decode_image(read_file(path, kMaxPictureBytes), path.string()); }
+Image load_image(const std::filesystem::path& path, Resize resize) {
+  return decode_image(read_file(path, kMaxPictureBytes), path.string(), resize);
+}
 
-Image decode_image(const std::vector<std::uint8_t>& bytes, const std::string& what) {
+Image decode_image(const std::vector<std::uint8_t>& bytes, const std::string& what, Resize resize) {
   if (bytes.size() > kMaxPictureBytes) fail("{}: {} bytes, at most {} expected", what, bytes.size(), kMaxPictureBytes);
   Image img;
   if (bytes.size() == kCifarImageBytes) {
@@ -84,7 +88,7 @@ Image decode_image(const std::vector<std::uint8_t>& bytes, const std::string& wh
     img.label = bytes[0];
     img.pixels.assign(bytes.begin() + 1, bytes.end());
   } else {
-    img = decode_picture(bytes, what);
+    img = decode_picture(bytes, what, resize);
   }
   return img;
 }

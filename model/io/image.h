@@ -15,9 +15,12 @@ struct Image {
   std::optional<int> label;          // from a CIFAR-10 record
 };
 
-Image load_image(const std::filesystem::path& path);
+// A picture of another size is resized to 32x32 with a warning, or refused.
+enum class Resize { kAllow, kRefuse };
+
+Image load_image(const std::filesystem::path& path, Resize resize = Resize::kAllow);
 // The same from bytes in memory; `what` names them in errors.
-Image decode_image(const std::vector<std::uint8_t>& bytes, const std::string& what);
+Image decode_image(const std::vector<std::uint8_t>& bytes, const std::string& what, Resize resize = Resize::kAllow);
 
 // Writes a CIFAR-10 record: label byte + 3072 CHW bytes.
 void save_cifar_record(const std::filesystem::path& path, int label, const std::uint8_t* pixels);
