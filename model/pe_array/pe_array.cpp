@@ -53,11 +53,9 @@ std::uint64_t PeArray::run(const PePass& p) {
 
   const timing::TileShape shape{std::uint64_t{p.in_channels} * taps, positions, p.out_channels};
   const auto traffic = timing::compute_traffic(config_, shape);
-  const std::uint64_t weight_reads = traffic.weight_reads + (p.first_chunk ? kInt32Bytes * std::uint64_t{p.out_channels} : 0);
-  const std::uint64_t psum_reads = p.first_chunk ? traffic.psum_reads - kInt32Bytes * psum_count : traffic.psum_reads;
   input_.note_reads(traffic.input_reads);
-  weights_.note_reads(weight_reads);
-  output_.note_reads(psum_reads);
+  weights_.note_reads(traffic.weight_reads + (p.first_chunk ? kInt32Bytes * std::uint64_t{p.out_channels} : 0));
+  output_.note_reads(p.first_chunk ? traffic.psum_reads - kInt32Bytes * psum_count : traffic.psum_reads);
   output_.note_writes(traffic.psum_writes);
 
   const std::uint64_t cycles = timing::compute_cycles(config_, shape);
