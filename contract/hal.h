@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace qacc {
 
@@ -26,6 +27,9 @@ class Hal {
   virtual void write(std::uint64_t addr, const void* src, std::size_t bytes) = 0;
   // Waits until the interrupt line is high; false if `timeout_cycles` pass first.
   virtual bool wait_irq(std::uint64_t timeout_cycles) = 0;
+  // Names what the firmware does from now on ("boot", "program conv1", ...; "" for
+  // nothing), for a backend that records a timeline; a board ignores it.
+  virtual void phase(std::string_view /*name*/) {}
 };
 
 }  // namespace qacc

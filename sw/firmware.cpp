@@ -63,6 +63,7 @@ std::uint64_t watchdog_cycles(const LayerDescriptor& d, const HardwareInfo& hw) 
 }
 
 Firmware::Firmware(Hal& hal) : hal_(hal) {
+  hal.phase("boot");
   if (hal.read32(mm::kBootInfo + mm::kBootMagic) != mm::kBootMagicValue)
     throw FirmwareError("no boot information in DRAM (bad magic)");
   model_addr_ = hal.read32(mm::kBootInfo + mm::kBootModelAddr);
@@ -82,6 +83,7 @@ Firmware::Firmware(Hal& hal) : hal_(hal) {
     throw FirmwareError(fmt::format("images of {} bytes, the model expects {}", image_bytes_, pixels));
   overlap_ = (reg(hal, kFeatures) & kFeatureLayerOverlap) != 0;
   set_reg(hal, kIrqEnable, kIrqDone | kIrqError);
+  hal.phase("");
 }
 
 InferenceResult Firmware::infer(std::size_t index) {
@@ -95,6 +97,7 @@ InferenceResult Firmware::infer(std::size_t index) {
 
   // The host's one piece of arithmetic: quantising the input image.
   std::vector<std::uint8_t> image(image_bytes_);
+  hal.phase(fmt::format("image {}: input", index));
   hal.read(image_addr_ + index * image_bytes_, image.data(), image.size());
   const std::vector<std::uint8_t> input = func::quantize_input(model, image.data());
   InferenceResult result;
@@ -128,15 +131,18 @@ InferenceResult Firmware::infer(std::size_t index) {
   }
 
   const auto start = [&](std::size_t i) {
+    hal.phase(fmt::format("program {}", result.layers[i].name));
     program(hal, result.layers[i].descriptor);
     set_reg(hal, kCtrl, kCtrlStart);
   };
   const auto wait = [&](std::size_t i) {
+    hal.phase(fmt::format("wait {}", result.layers[i].name));
     if (!hal.wait_irq(result.layers[i].timeout_cycles))
       throw FirmwareError(fmt::format("accelerator hang at layer {} ({})", i, result.layers[i].name));
   };
   // The outcome of the layer that finished last: acknowledged, and thrown if it failed.
   const auto check = [&](std::size_t i) {
+    hal.phase(fmt::format("check {}", result.layers[i].name));
     const std::uint32_t irq = reg(hal, kIrqStatus);
     const std::uint32_t status = reg(hal, kStatus);
     set_reg(hal, kIrqStatus, irq);  // write one to clear
@@ -165,6 +171,7 @@ InferenceResult Firmware::infer(std::size_t index) {
         }
       }
       const auto done = static_cast<std::uint32_t>(done_before + i + 1);
+      hal.phase(fmt::format("wait {}", result.layers[i].name));
       std::uint32_t count = reg(hal, kDoneCount);
       while (static_cast<std::int32_t>(count - done) < 0) {
         wait(i);
@@ -176,7 +183,9 @@ InferenceResult Firmware::infer(std::size_t index) {
 
   const LayerDescriptor& last = result.layers.back().descriptor;
   result.logits.resize(last.result_bytes());
+  hal.phase(fmt::format("image {}: logits", index));
   hal.read(last.out_addr, result.logits.data(), result.logits.size());
+  hal.phase("");
   result.predicted = static_cast<int>(std::max_element(result.logits.begin(), result.logits.end()) - result.logits.begin());
   return result;
 }

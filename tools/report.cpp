@@ -195,11 +195,7 @@ nlohmann::json stats_json(const SimulationInput& in, std::size_t image, const Im
     if (c.where & stats::kTotal) stats::set_json(total, c.total_key.empty() ? c.key : c.total_key, c.get(t));
   const SimImage& source = in.images.at(image);
   const auto& label = source.label;
-  nlohmann::json manifest = design_manifest(in.config);
-  manifest["model"] = in.model_path.string();
-  manifest["model_sha256"] = sha256_hex(in.model_file.data(), in.model_file.size());
-  manifest["image"] = source.source;
-  manifest["image_sha256"] = sha256_hex(source.pixels.data(), source.pixels.size());
+  const nlohmann::json manifest = run_manifest(in, image);
   return {{"model", in.model_path.string()},
           {"manifest", manifest},
           {"label", label ? nlohmann::json(*label) : nlohmann::json(nullptr)},
@@ -217,6 +213,24 @@ nlohmann::json design_manifest(const ArchConfig& config) {
           {"tool_version", QACC_VERSION},
           {"build_type", QACC_BUILD_TYPE},
           {"config_sha256", sha256_hex(design_config_text(config))}};
+}
+
+nlohmann::json run_manifest(const SimulationInput& in, std::optional<std::size_t> image) {
+  nlohmann::json m = design_manifest(in.config);
+  m["model"] = in.model_path.string();
+  m["model_sha256"] = sha256_hex(in.model_file.data(), in.model_file.size());
+  if (!image && in.images.size() == 1) image = 0;
+  if (image) {
+    const SimImage& one = in.images.at(*image);
+    m["image"] = one.source;
+    m["image_sha256"] = sha256_hex(one.pixels.data(), one.pixels.size());
+  } else {
+    std::vector<std::uint8_t> all;
+    for (const auto& each : in.images) all.insert(all.end(), each.pixels.begin(), each.pixels.end());
+    m["images"] = in.images.size();
+    m["images_sha256"] = sha256_hex(all.data(), all.size());
+  }
+  return m;
 }
 
 void write_stats_json(const std::filesystem::path& path, const SimulationInput& in, std::size_t image, const ImageResult& r) {

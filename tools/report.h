@@ -2,6 +2,7 @@
 // What the simulator reports: prediction, per-layer table, totals, machine-readable
 // statistics, and the comparison with golden references.
 #include <filesystem>
+#include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -35,6 +36,10 @@ nlohmann::json config_json(const ArchConfig& config);
 // What every result file names about the run: the design tag, the whole
 // configuration's hash, the tool's version and build type.
 nlohmann::json design_manifest(const ArchConfig& config);
+// A run's: the design's, the model file and its SHA-256, and image `image` (its
+// source and the SHA-256 of its pixels); without one, the run's only image, or for
+// several their count and the hash of all their pixels.
+nlohmann::json run_manifest(const SimulationInput& in, std::optional<std::size_t> image = std::nullopt);
 
 void print_report(const SimulationInput& in, std::size_t image, const ImageResult& r);
 nlohmann::json stats_json(const SimulationInput& in, std::size_t image, const ImageResult& r);

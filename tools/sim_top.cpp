@@ -23,8 +23,9 @@ struct Options {
   std::string pe;  // RxC
   std::string dataflow;
   std::vector<std::string> overrides;
-  std::string trace = "none";
-  std::filesystem::path trace_file = "sim_top.vcd";
+  std::vector<std::string> traces;
+  std::filesystem::path trace_file = "sim_top";
+  std::string trace_detail = "burst";
   std::filesystem::path stats_json, stats_csv;
   bool check = false;
   bool no_resize = false;
@@ -46,11 +47,17 @@ int run(const Options& o) {
   const qacc::Image image = qacc::load_image(o.image, o.no_resize ? qacc::Resize::kRefuse : qacc::Resize::kAllow);
   in.images.push_back({image.pixels, image.label, o.image.string()});
   if (!o.fault.empty()) in.fault = qacc::parse_fault(o.fault);
-  if (o.trace == "vcd") {
-    auto stem = o.trace_file;
-    if (stem.extension() == ".vcd") stem.replace_extension();
-    in.vcd = stem;
-    in.vcd_clock = o.vcd_clock;
+  // One path names every trace: its extension, if it is one of theirs, is replaced.
+  auto stem = o.trace_file;
+  if (stem.extension() == ".vcd" || stem.extension() == ".json") stem.replace_extension();
+  for (const auto& kind : o.traces) {
+    if (kind == "vcd") {
+      in.vcd = stem;
+      in.vcd_clock = o.vcd_clock;
+    } else if (kind == "perfetto") {
+      in.timeline = stem.string() + ".json";
+      in.timeline_detail = qacc::parse_timeline_detail(o.trace_detail);
+    }
   }
 
   fmt::print("sim_top: {} on {}\n", o.image.string(), o.model.string());
@@ -73,6 +80,9 @@ int run(const Options& o) {
              qacc::peak_rss_mib());
   if (!in.vcd.empty())
     fmt::print("VCD trace: {}.vcd (open with: gtkwave {}.gtkw)\n", in.vcd.string(), in.vcd.string());
+  if (!in.timeline.empty())
+    fmt::print("timeline: {} ({} detail, {:.1f} MB; open it in ui.perfetto.dev or chrome://tracing)\n",
+               in.timeline.string(), o.trace_detail, static_cast<double>(std::filesystem::file_size(in.timeline)) / 1e6);
   if (!o.stats_json.empty()) {
     qacc::write_stats_json(o.stats_json, in, 0, r);
     fmt::print("statistics (JSON): {}\n", o.stats_json.string());
@@ -104,8 +114,17 @@ int sc_main(int argc, char** argv) {
   app.add_option("--pe", o.pe, "PE array shape ROWSxCOLS (e.g. 16x16)");
   app.add_option("--dataflow", o.dataflow, "ws (weight-stationary) or os (output-stationary)");
   app.add_option("--set", o.overrides, "Override a config key: key=value (repeatable)");
-  app.add_option("--trace", o.trace, "Trace kind: vcd or none")->check(CLI::IsMember({"vcd", "none"}))->capture_default_str();
-  app.add_option("--trace-file", o.trace_file, "VCD path (a GTKWave save file .gtkw is written beside it)")
+  app.add_option("--trace", o.traces,
+                 "Trace kind, repeatable: vcd (signals for GTKWave), perfetto (a timeline for ui.perfetto.dev) or none")
+      ->check(CLI::IsMember({"vcd", "perfetto", "none"}))
+      ->take_all();
+  app.add_option("--trace-file", o.trace_file,
+                 "Trace path; .vcd for the VCD (with a GTKWave save file .gtkw beside it), .json for the timeline")
+      ->capture_default_str();
+  app.add_option("--trace-detail", o.trace_detail,
+                 "Timeline detail: layer (layers, firmware, stalls, interrupt), pass (+ PE array and PPU passes, "
+                 "register accesses) or burst (+ every DMA burst and the in-flight counters)")
+      ->check(CLI::IsMember({"layer", "pass", "burst"}))
       ->capture_default_str();
   app.add_flag("--vcd-clock", o.vcd_clock, "Record the clock in the VCD too (about 60 MB per image)");
   app.add_option("--stats-json", o.stats_json, "Write statistics as JSON");

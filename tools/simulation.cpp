@@ -3,11 +3,13 @@
 #include <charconv>
 #include <chrono>
 #include <fstream>
+#include <optional>
 
 #include "base/binary.h"
 #include "base/error.h"
 #include "contract/memory_map.h"
 #include "model/platform/platform.h"
+#include "tools/report.h"
 #include "sw/tiling.h"
 
 namespace qacc {
@@ -152,12 +154,19 @@ SimulationResult simulate(const SimulationInput& in, const ImageCallback& on_ima
   std::vector<std::string> names;
   for (const auto& l : in.model.layers) names.push_back(l.name);
   top.name_layers(std::move(names));
-  if (!in.vcd.empty()) top.trace(in.vcd, in.vcd_clock);
+  const std::string manifest = run_manifest(in).dump();
+  if (!in.vcd.empty()) top.trace(in.vcd, in.vcd_clock, manifest);
+  std::optional<Timeline> timeline;
+  if (!in.timeline.empty()) {
+    timeline.emplace(in.timeline, in.config.cycle_ns(), in.timeline_detail);
+    top.record(*timeline);
+  }
 
   const auto start = std::chrono::steady_clock::now();
   sc_core::sc_start();
   r.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   r.total_cycles = clock.now();
+  if (timeline) timeline->finish(manifest);
   for (std::size_t t = 0; t < top.bus.map().size(); ++t) r.bus.emplace_back(top.bus.map()[t].name, top.bus.stats(t));
   if (!top.cpu.finished()) {
     r.error = "simulation ended before the firmware finished";

@@ -12,6 +12,7 @@
 #include "model/accelerator/accelerator.h"
 #include "model/config/arch_config.h"
 #include "model/interconnect/router.h"
+#include "model/sim/timeline.h"
 #include "model/io/model_file.h"
 #include "sw/firmware.h"
 
@@ -46,6 +47,8 @@ struct SimulationInput {
   std::vector<SimImage> images;
   std::filesystem::path vcd;             // without ".vcd"; empty: no trace
   bool vcd_clock = false;                // the clock in the VCD too (it is most of the file)
+  std::filesystem::path timeline;        // Trace Event JSON (Perfetto); empty: none
+  Timeline::Detail timeline_detail = Timeline::Detail::kBurst;
   bool keep_results = true;              // false: results only reach the callback
   FaultInjection fault;
 };

@@ -146,7 +146,43 @@ unsigned Accelerator::transport_dbg(tlm::tlm_generic_payload& t) {
 
 void Accelerator::update_irq(const sc_core::sc_time& delay) { irq_changed_.notify(delay); }
 
-void Accelerator::drive_irq() { irq.write((bank_.get(regs::kIrqStatus) & bank_.get(regs::kIrqEnable)) != 0); }
+void Accelerator::drive_irq() {
+  const bool level = (bank_.get(regs::kIrqStatus) & bank_.get(regs::kIrqEnable)) != 0;
+  irq.write(level);
+  if (timeline_ != nullptr && level != irq_level_)
+    timeline_->instant(tracks_.irq, level ? "interrupt raised" : "interrupt cleared", clock_.now(),
+                       {{"irq_status", std::uint64_t{bank_.get(regs::kIrqStatus)}}});
+  irq_level_ = level;
+}
+
+void Accelerator::record(Timeline* timeline, std::vector<std::string> layer_names) {
+  timeline_ = timeline;
+  layer_names_ = std::move(layer_names);
+  if (timeline_ == nullptr) return;
+  tracks_.layers = timeline_->track("Layers");
+  tracks_.irq = timeline_->track("IRQ");
+  tracks_.stalls = timeline_->track("Controller stalls");
+  tracks_.pe_array = timeline_->track("PE array");
+  tracks_.ppu = timeline_->track("PPU");
+  dma.record(timeline);
+}
+
+void Accelerator::record_pass(int track, const char* name, std::uint64_t start, Timeline::Args args) {
+  if (timeline_ != nullptr && timeline_->shows(Timeline::Detail::kPass))
+    timeline_->slice(track, name, start, clock_.now(), args);
+}
+
+void Accelerator::record_layer(const LayerStats& s, std::uint64_t start) {
+  if (timeline_ == nullptr) return;
+  Timeline::Args args{{"layer", std::uint64_t{s.index}},
+                      {"ok", std::uint64_t{s.ok}},
+                      {"error", std::uint64_t{static_cast<std::uint32_t>(s.error)}},
+                      {"tile", fmt::format("{}/{}/{}", s.tile_out_channels, s.tile_rows, s.tile_in_channels)},
+                      {"dma_latency_p99", s.dma_latency_p99}};
+  for (const CounterInfo& c : kCounterInfo) args.push_back({std::string(c.name), s.*c.member});
+  const std::string name = s.index < layer_names_.size() ? layer_names_[s.index] : fmt::format("layer {}", s.index);
+  timeline_->slice(tracks_.layers, name, start, start + s.cycles, args);
+}
 
 LayerDescriptor Accelerator::latch_descriptor() const {
   return decode_registers([this](std::uint32_t offset) { return bank_.get(offset); });
@@ -238,6 +274,7 @@ void Accelerator::controller() {
     s.tile_rows = d.tile_rows;
     s.tile_in_channels = d.tile_in_channels;
     bank_.set(regs::kCycles, static_cast<std::uint32_t>(std::min<std::uint64_t>(s.cycles, UINT32_MAX)));
+    record_layer(s, clock_.cycles(start));
     layer_stats_.push_back(s);
     if (s.ok)
       log::debug(*this, "layer {} done in {} cycles", d.index, s.cycles);
@@ -277,7 +314,9 @@ void Accelerator::wait_for_dma(std::uint64_t ticket, Stall cause) {
   stall.write(trace_text(c.name));
   dma.wait_done(ticket);
   stall.write(trace_text(""));
-  this->*c.cycles += clock_.since(waited);
+  const std::uint64_t cycles = clock_.since(waited);
+  this->*c.cycles += cycles;
+  if (timeline_ != nullptr && cycles > 0) timeline_->slice(tracks_.stalls, c.name, clock_.cycles(waited), clock_.now());
   check_dma(ticket);
 }
 
@@ -390,7 +429,16 @@ void Accelerator::run_pass(const LayerPlan& p, const LayerStep& st, std::size_t 
   pass.first_chunk = st.first;
   pass.out_channels = st.oc_n;
   pass.psum_offset = 0;
-  pe_array.run(pass);
+  const std::uint64_t start = clock_.now();
+  const std::uint64_t compute = pe_array.run(pass);
+  record_pass(tracks_.pe_array, "pass", start,
+              {{"layer", std::uint64_t{p.d.index}},
+               {"tile", fmt::format("oc {} y {} c {}", st.oc, st.y, st.c)},
+               {"K", std::uint64_t{st.c_n} * p.k2},
+               {"P", std::uint64_t{st.y_n} * p.d.out_width()},
+               {"M", std::uint64_t{st.oc_n}},
+               {"compute_cycles", compute},
+               {"sram_stall_cycles", clock_.now() - start - compute}});
 }
 
 void Accelerator::post_process_and_store(const LayerPlan& p, const LayerStep& st) {
@@ -408,7 +456,14 @@ void Accelerator::post_process_and_store(const LayerPlan& p, const LayerStep& st
   post.relu = d.relu();
   post.pool = d.pool();
   post.result_offset = p.result_at + (tile % 2) * p.result_tile;
+  const std::uint64_t start = clock_.now();
   ppu.run(post);
+  record_pass(tracks_.ppu, post.pool ? "requantise, ReLU, pool" : (post.relu ? "requantise, ReLU" : "requantise"), start,
+              {{"layer", std::uint64_t{d.index}},
+               {"tile", fmt::format("oc {} y {}", st.oc, st.y)},
+               {"channels", std::uint64_t{post.channels}},
+               {"rows", std::uint64_t{post.rows}},
+               {"width", std::uint64_t{post.width}}});
 
   const std::uint32_t result_h = d.result_height(), result_w = d.result_width();
   const std::uint32_t rows_out = d.pool() ? st.y_n / 2 : st.y_n;

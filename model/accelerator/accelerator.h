@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include <systemc>
@@ -24,6 +25,7 @@
 #include "model/pe_array/pe_array.h"
 #include "model/ppu/post_processor.h"
 #include "model/sim/clock.h"
+#include "model/sim/timeline.h"
 #include "model/sim/trace_text.h"
 
 namespace qacc {
@@ -58,6 +60,11 @@ class Accelerator : public sc_core::sc_module {
   void count_dram(std::function<DramStats()> counters) { dram_counters_ = std::move(counters); }
 
   void inject_hang(std::uint32_t layer_index) { hang_layer_ = layer_index; }
+
+  // Records on `timeline` each layer as a span named `layer_names[index]` with its
+  // statistics, the controller's stalls and the interrupt, at pass detail every PE
+  // array and PPU pass, and (through the DMA) every burst. Before sc_start.
+  void record(Timeline* timeline, std::vector<std::string> layer_names);
   void inject_misreported_buffers(std::uint32_t factor);
 
  private:
@@ -121,6 +128,15 @@ class Accelerator : public sc_core::sc_module {
   std::vector<std::uint64_t> store_tickets_;  // of the current layer, one per tile
   std::vector<LayerStats> layer_stats_;
   std::function<DramStats()> dram_counters_;
+  Timeline* timeline_ = nullptr;
+  std::vector<std::string> layer_names_;
+  struct Tracks {
+    int layers = 0, irq = 0, stalls = 0, pe_array = 0, ppu = 0;
+  } tracks_;
+  bool irq_level_ = false;
+  // At pass detail: a slice from `start` to now on `track`.
+  void record_pass(int track, const char* name, std::uint64_t start, Timeline::Args args);
+  void record_layer(const LayerStats& s, std::uint64_t start);
 };
 
 }  // namespace qacc

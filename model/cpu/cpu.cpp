@@ -12,12 +12,14 @@ Cpu::Cpu(sc_core::sc_module_name name, const ArchConfig& config, Program program
 
 void Cpu::run() {
   TlmHal hal(bus, irq, Clock(config_.cycle_ns()), config_.quantum_cycles);
+  hal.record(timeline_);
   try {
     program_(hal);
     hal.sync();
   } catch (...) {
     error_ = std::current_exception();
   }
+  hal.phase("");  // a phase the firmware left open when it stopped
   finished_ = true;
   sc_core::sc_stop();
 }

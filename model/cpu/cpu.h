@@ -12,6 +12,7 @@
 
 #include "contract/hal.h"
 #include "model/config/arch_config.h"
+#include "model/sim/timeline.h"
 
 namespace qacc {
 
@@ -27,6 +28,8 @@ class Cpu : public sc_core::sc_module {
   bool finished() const { return finished_; }
   // The exception the firmware ended with, if any.
   std::exception_ptr error() const { return error_; }
+  // Records the firmware's phases on `timeline` (TlmHal::record). Before sc_start.
+  void record(Timeline* timeline) { timeline_ = timeline; }
 
  private:
   void run();
@@ -35,6 +38,7 @@ class Cpu : public sc_core::sc_module {
   Program program_;
   bool finished_ = false;
   std::exception_ptr error_;
+  Timeline* timeline_ = nullptr;
 };
 
 }  // namespace qacc

@@ -31,8 +31,12 @@ void TlmHal::access(tlm::tlm_command command, std::uint64_t addr, void* data, st
     t.set_dmi_allowed(false);
     t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
     sc_core::sc_time delay = keeper_.get_local_time() + clock_.period();  // one cycle to issue
+    const std::uint64_t issued = now();
     bus_->b_transport(t, delay);
     keeper_.set(delay);
+    if (timeline_ != nullptr && timeline_->shows(Timeline::Detail::kPass))
+      timeline_->slice(track_, command == tlm::TLM_READ_COMMAND ? "read" : "write", issued, now(),
+                       {{"address", fmt::format("{:#x}", addr + done)}, {"bytes", std::uint64_t{len}}});
     if (t.is_response_error())
       throw BusError(fmt::format("bus {} of {} bytes at {:#x}: {}", command == tlm::TLM_READ_COMMAND ? "read" : "write",
                                      len, addr + done, t.get_response_string()),
@@ -60,9 +64,24 @@ bool TlmHal::wait_irq(std::uint64_t timeout_cycles) {
   // Everything issued so far becomes visible before the CPU sleeps.
   keeper_.sync();
   if (irq_.read()) return true;
+  const std::uint64_t slept = now();
   sc_core::wait(clock_.time(timeout_cycles), irq_.posedge_event());
   keeper_.reset();
+  if (timeline_ != nullptr) timeline_->slice(track_, "wait for interrupt", slept, now());
   return irq_.read();
+}
+
+void TlmHal::record(Timeline* timeline) {
+  timeline_ = timeline;
+  if (timeline_ != nullptr) track_ = timeline_->track("CPU");
+}
+
+void TlmHal::phase(std::string_view name) {
+  if (timeline_ == nullptr || name == phase_) return;
+  const std::uint64_t at = now();
+  if (!phase_.empty()) timeline_->slice(track_, phase_, phase_start_, at);
+  phase_ = name;
+  phase_start_ = at;
 }
 
 }  // namespace qacc

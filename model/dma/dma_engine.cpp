@@ -192,10 +192,12 @@ void DmaEngine::send(std::uint64_t at, bool read, std::uint64_t addr, std::size_
   b.read = read;
   b.ports = current_.r.sram != nullptr ? current_.r.sram->ports() : nullptr;
   b.sram_offset = sram_offset;
+  b.addr = addr;
+  b.buffer = current_.buffer;
   bursts_.push_back(b);
   ++ticket(current_.ticket).unknown;
   ++unknown_;
-  if (signals_traced_) {
+  if (following()) {
     Timed t{Timed::Kind::kTraceStart};
     t.value = len;
     t.read = read;
@@ -269,6 +271,7 @@ void DmaEngine::serve_timed() {
         traced_bytes_ += t.value;
         traced_buffer_ = t.buffer;
         update_signals();
+        record_in_flight();
         break;
       case Timed::Kind::kTraceEnd:
         --traced_outstanding_;
@@ -276,6 +279,7 @@ void DmaEngine::serve_timed() {
         traced_bytes_ -= t.value;
         if (traced_outstanding_ == 0) traced_buffer_ = "";
         update_signals();
+        record_in_flight();
         break;
     }
   });
@@ -314,7 +318,7 @@ void DmaEngine::respond(tlm::tlm_generic_payload& trans, std::uint64_t response)
   ++stats_.bursts;
   stats_.latency_cycles += done - b.started;
   latencies_.push_back(static_cast<std::uint32_t>(done - b.started));
-  if (signals_traced_) {
+  if (following()) {
     Timed t{Timed::Kind::kTraceEnd};
     t.value = b.bytes;
     t.read = b.read;
@@ -338,6 +342,7 @@ void DmaEngine::commit_busy() {
   };
   while (!bursts_.empty() && bursts_.front().known) {
     const Burst& b = bursts_.front();
+    if (timeline_ != nullptr && timeline_->shows(Timeline::Detail::kBurst)) record_burst(b);
     add(busy_until_, stats_.busy_cycles, b);
     add((b.read ? read_ : write_).busy_until, b.read ? stats_.read_busy_cycles : stats_.write_busy_cycles, b);
     bursts_.pop_front();
@@ -361,6 +366,44 @@ void DmaEngine::finish_tickets() {
     any = true;
   }
   if (any) completed_event_.notify(sc_core::SC_ZERO_TIME);
+}
+
+void DmaEngine::record_burst(const Burst& b) {
+  // Bursts come here in the order they took their places, so a lane's slices never
+  // overlap and a new lane opens only when every one is still busy.
+  std::vector<Lane>& lanes = b.read ? read_lanes_ : write_lanes_;
+  auto lane = std::find_if(lanes.begin(), lanes.end(), [&](const Lane& l) { return l.free <= b.started; });
+  if (lane == lanes.end()) {
+    const char* channel = b.read ? "DMA read" : "DMA write";
+    const int track =
+        timeline_->track(lanes.empty() ? std::string(channel) : fmt::format("{} ({})", channel, lanes.size() + 1));
+    lanes.push_back({track, 0});
+    lane = lanes.end() - 1;
+  }
+  lane->free = b.done;
+  timeline_->slice(lane->track, fmt::format("{} {}", b.read ? "load" : "store", b.buffer), b.started, b.done,
+                   {{"address", fmt::format("{:#x}", b.addr)},
+                    {"bytes", std::uint64_t{b.bytes}},
+                    {"buffer", std::string(b.buffer)},
+                    {"request", b.ticket}});
+}
+
+void DmaEngine::record_in_flight() {
+  if (timeline_ == nullptr || !timeline_->shows(Timeline::Detail::kBurst)) return;
+  // Several changes in one cycle make one sample: the last. A sample is written when
+  // a later cycle changes again, or at once when the engine falls idle.
+  const std::uint64_t now = clock_.now();
+  if (in_flight_pending_ && in_flight_cycle_ != now) write_in_flight();
+  in_flight_pending_ = true;
+  in_flight_cycle_ = now;
+  in_flight_ = {traced_outstanding_, traced_bytes_};
+  if (traced_outstanding_ == 0) write_in_flight();
+}
+
+void DmaEngine::write_in_flight() {
+  timeline_->counter("DMA in flight", in_flight_cycle_,
+                     {{"bursts", std::uint64_t{in_flight_.first}}, {"bytes", in_flight_.second}});
+  in_flight_pending_ = false;
 }
 
 }  // namespace qacc

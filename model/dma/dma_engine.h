@@ -45,6 +45,7 @@
 #include "model/sim/clock.h"
 #include "model/sim/payload_pool.h"
 #include "model/sim/timed_queue.h"
+#include "model/sim/timeline.h"
 #include "model/sim/trace_text.h"
 
 namespace qacc {
@@ -100,6 +101,10 @@ class DmaEngine : public sc_core::sc_module {
 
   // Keeps the trace signals above up to date (off by default). Before sc_start.
   void trace_signals() { signals_traced_ = true; }
+  // At burst detail, records every burst as a slice on a "DMA read" or "DMA write"
+  // track (a lane per burst in flight at once) and the bursts and bytes in flight
+  // as counters. Before sc_start.
+  void record(Timeline* timeline) { timeline_ = timeline; }
 
   // How the engine asks its target to run ahead when every place is taken and a
   // response still to come might free one (DramTimingBackend::run_ahead; Dram's):
@@ -151,6 +156,8 @@ class DmaEngine : public sc_core::sc_module {
     bool known = false;
     SramPorts* ports = nullptr;  // the buffer's, when it has ported timing
     std::size_t sram_offset = 0;
+    std::uint64_t addr = 0;      // in DRAM, for the timeline
+    const char* buffer = "";
   };
   // The request being issued and how far.
   struct Current {
@@ -206,6 +213,14 @@ class DmaEngine : public sc_core::sc_module {
     if (signals_traced_) signals_changed_.notify(sc_core::SC_ZERO_TIME);
   }
   void drive_signals();
+  // Whether bursts in flight are followed over time (for the signals or the counters).
+  bool following() const {
+    return signals_traced_ || (timeline_ != nullptr && timeline_->shows(Timeline::Detail::kBurst));
+  }
+  // The burst's slice on the first lane of its channel free at its start.
+  void record_burst(const Burst& b);
+  void record_in_flight();
+  void write_in_flight();
 
   const ArchConfig& config_;
   const Clock clock_;
@@ -239,6 +254,16 @@ class DmaEngine : public sc_core::sc_module {
   std::uint32_t traced_read_ = 0, traced_write_ = 0, traced_outstanding_ = 0;
   std::uint64_t traced_bytes_ = 0;
   const char* traced_buffer_ = "";
+  // Timeline state: per channel, each lane's track and the cycle it is free from.
+  Timeline* timeline_ = nullptr;
+  struct Lane {
+    int track;
+    std::uint64_t free;
+  };
+  std::vector<Lane> read_lanes_, write_lanes_;
+  bool in_flight_pending_ = false;
+  std::uint64_t in_flight_cycle_ = 0;
+  std::pair<std::uint32_t, std::uint64_t> in_flight_;  // bursts, bytes
 };
 
 }  // namespace qacc

@@ -51,21 +51,15 @@ void Platform::update_layer_name() {
 
 namespace {
 
-// SystemC stamps the wall-clock date into the VCD header; blanking it in place (same
-// length, no rewrite of a large file) makes the same run give the same bytes.
-void blank_vcd_date(const std::filesystem::path& file) {
-  std::fstream f(file, std::ios::in | std::ios::out | std::ios::binary);
-  std::string head(512, '\0');
-  f.read(head.data(), static_cast<std::streamsize>(head.size()));
-  head.resize(static_cast<std::size_t>(f.gcount()));
-  const auto begin = head.find("$date\n"), end = head.find("\n$end");
-  if (!f.is_open() || begin != 0 || end == std::string::npos) return;
-  std::string blank(end - 6, ' ');
-  const std::string note = "    (omitted: reproducible)";
-  blank.replace(0, std::min(note.size(), blank.size()), note.substr(0, blank.size()));
-  f.clear();
-  f.seekp(6);
-  f.write(blank.data(), static_cast<std::streamsize>(blank.size()));
+// SystemC stamps the wall-clock date into the VCD header: it is left out, so the same
+// run gives the same bytes, and `comment` (the run's manifest) put in after it.
+void finish_vcd_header(const std::filesystem::path& file, const std::string& comment) {
+  const std::vector<std::uint8_t> bytes = read_file(file, std::size_t{1} << 34);
+  std::string text(bytes.begin(), bytes.end());
+  const auto end = text.find("\n$end\n");
+  if (text.rfind("$date\n", 0) != 0 || end == std::string::npos) return;
+  text.replace(0, end + 6, fmt::format("$date\n    (omitted: reproducible)\n$end\n$comment\n    {}\n$end\n", comment));
+  write_file_atomic(file, text);
 }
 
 }  // namespace
@@ -73,9 +67,9 @@ void blank_vcd_date(const std::filesystem::path& file) {
 Platform::~Platform() {
   if (trace_ == nullptr) return;
   sc_core::sc_close_vcd_trace_file(trace_);
-  blank_vcd_date(vcd_file_);
   // Written last: the zoom that fits the whole run needs its end.
   try {
+    finish_vcd_header(vcd_file_, vcd_comment_);
     write_gtkw();
   } catch (const std::exception& e) {
     log::warning(*this, "{}", e.what());
@@ -166,7 +160,20 @@ constexpr TracedSignal kTraced[] = {
 
 }  // namespace
 
-void Platform::trace(const std::filesystem::path& vcd, bool with_clock) {
+void Platform::record(Timeline& timeline) {
+  // Tracks appear in the order of first use: from the layers down to the memory.
+  timeline.track("Layers");
+  timeline.track("CPU");
+  cpu.record(&timeline);
+  accelerator.record(&timeline, layer_names_);
+  if (timeline.shows(Timeline::Detail::kBurst)) {
+    timeline.track("DMA read");
+    timeline.track("DMA write");
+  }
+}
+
+void Platform::trace(const std::filesystem::path& vcd, bool with_clock, std::string comment) {
+  vcd_comment_ = std::move(comment);
   // SystemC does not report a VCD it cannot open; find out before it matters.
   const std::filesystem::path file = vcd.string() + ".vcd";
   if (!std::ofstream(file)) fail("{}: cannot write the VCD trace", file.string());

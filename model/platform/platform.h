@@ -16,6 +16,7 @@
 #include "model/cpu/cpu.h"
 #include "model/interconnect/router.h"
 #include "model/memory/dram.h"
+#include "model/sim/timeline.h"
 #include "model/sim/trace_text.h"
 
 namespace qacc {
@@ -48,8 +49,13 @@ class Platform : public sc_core::sc_module {
   // Records layer, busy signals, stall cause, DMA loads and stores with their buffer,
   // and the interrupt into a VCD file (path without ".vcd"), the clock only when
   // asked (it is almost all of a VCD's size), and writes a GTKWave save file beside
-  // it (".gtkw") that opens it with the signals grouped. Call before sc_start.
-  void trace(const std::filesystem::path& vcd_without_extension, bool with_clock);
+  // it (".gtkw") that opens it with the signals grouped. `comment` (the run's
+  // manifest) goes into the VCD's header. Call before sc_start.
+  void trace(const std::filesystem::path& vcd_without_extension, bool with_clock, std::string comment);
+
+  // Records the run on `timeline`: the firmware's phases on the CPU track, and what
+  // Accelerator::record lists. Call before sc_start, after name_layers.
+  void record(Timeline& timeline);
 
  private:
   std::uint8_t* dmi(std::uint64_t addr, std::size_t bytes);
@@ -62,6 +68,7 @@ class Platform : public sc_core::sc_module {
   std::unique_ptr<sc_core::sc_clock> clock_;
   sc_core::sc_trace_file* trace_ = nullptr;
   std::filesystem::path vcd_file_, gtkw_file_;
+  std::string vcd_comment_;
   bool traced_clock_ = false;
   std::vector<std::uint8_t> model_file_;
   std::vector<std::vector<std::uint8_t>> images_;
