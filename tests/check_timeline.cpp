@@ -2,8 +2,9 @@
 // valid Trace Event JSON; events on the CPU, DMA read, DMA write, PE array, PPU and
 // IRQ tracks; one span per layer, named as in the statistics, lasting its cycles; as
 // many burst slices as the statistics count bursts; slices on one track nested, never
-// overlapping; the manifest naming the model file by its SHA-256.
-// Usage: check_timeline TIMELINE.json STATS.json MODEL_FILE
+// overlapping; the manifest naming the model file by its SHA-256. With "dram", also
+// commands on DRAM bank tracks.
+// Usage: check_timeline TIMELINE.json STATS.json MODEL_FILE [dram]
 #include <algorithm>
 #include <cmath>
 #include <fstream>
@@ -39,8 +40,9 @@ bool starts_with(const std::string& s, const std::string& prefix) { return s.rfi
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 4) {
-    std::cerr << "usage: check_timeline TIMELINE.json STATS.json MODEL_FILE\n";
+  const bool dram = argc == 5 && std::string(argv[4]) == "dram";
+  if (argc != 4 && !dram) {
+    std::cerr << "usage: check_timeline TIMELINE.json STATS.json MODEL_FILE [dram]\n";
     return 2;
   }
   const nlohmann::json timeline = read_json(argv[1]);
@@ -61,7 +63,10 @@ int main(int argc, char** argv) {
     const std::string ph = e.at("ph");
     if (ph == "M" || ph == "C") continue;
     const std::string track = tracks.at(e.at("tid").get<int>());
-    ++events[starts_with(track, "DMA read") ? "DMA read" : starts_with(track, "DMA write") ? "DMA write" : track];
+    const char* families[] = {"DMA read", "DMA write", "DRAM bank"};
+    const auto family = std::find_if(std::begin(families), std::end(families),
+                                     [&](const char* f) { return starts_with(track, f); });
+    ++events[family != std::end(families) ? std::string(*family) : track];
     if (ph != "X") continue;
     const std::uint64_t start = e.at("args").at("cycle"), cycles = e.at("args").at("cycles");
     slices[track].push_back({start, start + cycles});
@@ -70,6 +75,7 @@ int main(int argc, char** argv) {
   }
   for (const char* track : {"CPU", "DMA read", "DMA write", "PE array", "PPU", "IRQ"})
     check(events[track] > 0, "no events on the {} track", track);
+  if (dram) check(events["DRAM bank"] > 0, "no events on a DRAM bank track");
 
   const auto& stat_layers = stats.at("layers");
   check(layers.size() == stat_layers.size(), "{} layer spans, the statistics have {} layers", layers.size(),

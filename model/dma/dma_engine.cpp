@@ -375,8 +375,9 @@ void DmaEngine::record_burst(const Burst& b) {
   auto lane = std::find_if(lanes.begin(), lanes.end(), [&](const Lane& l) { return l.free <= b.started; });
   if (lane == lanes.end()) {
     const char* channel = b.read ? "DMA read" : "DMA write";
-    const int track =
-        timeline_->track(lanes.empty() ? std::string(channel) : fmt::format("{} ({})", channel, lanes.size() + 1));
+    const int order = (b.read ? 1000 : 2000) + static_cast<int>(lanes.size());
+    const int track = timeline_->track(
+        lanes.empty() ? std::string(channel) : fmt::format("{} ({})", channel, lanes.size() + 1), order);
     lanes.push_back({track, 0});
     lane = lanes.end() - 1;
   }

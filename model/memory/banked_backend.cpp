@@ -79,6 +79,7 @@ class BankedBackend : public sc_core::sc_module, public DramTimingBackend {
     if (!limit) return std::nullopt;
     stop_on_answer_ = true;
     model_.schedule_until(*limit, answer_);
+    record_commands();
     const auto next = model_.earliest_unscheduled_done_ps();
     return ps_.time(next ? *next : kNever);
   }
@@ -93,6 +94,10 @@ class BankedBackend : public sc_core::sc_module, public DramTimingBackend {
   DramStats stats() const override {
     const DramCounters& c = model_.counters();
     return {c.row_hits, c.row_misses + c.row_conflicts, c.refreshes, c.energy_pj};
+  }
+  void record(Timeline* timeline) override {
+    timeline_ = timeline;
+    model_.trace(timeline != nullptr ? &commands_ : nullptr);
   }
 
  private:
@@ -131,7 +136,29 @@ class BankedBackend : public sc_core::sc_module, public DramTimingBackend {
     wake_ps_ = kNever;
     stop_on_answer_ = false;
     model_.schedule_until(ps_.now(), answer_);
+    record_commands();
     if (const auto next = model_.earliest_unscheduled_done_ps()) wake_by(*next);
+  }
+
+  // The commands issued since the last call, as instants on a track per bank (per
+  // rank for all-bank precharges and refreshes).
+  void record_commands() {
+    for (const DramCommand& c : commands_) {
+      static constexpr const char* kNames[] = {"ACT", "PRE", "RD", "WR", "PREA", "REF"};
+      const bool rank = c.op == DramOp::kPreAll || c.op == DramOp::kRefresh;
+      std::vector<int>& tracks = rank ? rank_tracks_ : bank_tracks_;
+      if (tracks.empty())
+        tracks.assign(rank ? model_.device().channels * model_.device().ranks : model_.device().banks(), -1);
+      int& track = tracks.at(c.target);
+      if (track < 0)
+        track = timeline_->track(fmt::format("DRAM {} {}", rank ? "rank" : "bank", c.target),
+                                 (rank ? 4000 : 3000) + static_cast<int>(c.target));
+      std::string name = kNames[static_cast<int>(c.op)];
+      if (c.auto_precharge) name += "A";
+      timeline_->instant_at(track, name, static_cast<double>(c.cycle) * model_.device().tck_ps / 1e6,
+                            {{"dram_cycle", c.cycle}});
+    }
+    commands_.clear();
   }
 
   Clock clock_;
@@ -147,6 +174,9 @@ class BankedBackend : public sc_core::sc_module, public DramTimingBackend {
   bool stop_on_answer_ = false;  // run_ahead: stop at the first transaction answered
   std::uint64_t wake_ps_ = kNever;
   sc_core::sc_event wake_;
+  Timeline* timeline_ = nullptr;
+  std::vector<DramCommand> commands_;
+  std::vector<int> bank_tracks_, rank_tracks_;
 };
 
 }  // namespace

@@ -50,6 +50,10 @@ class Dram : public sc_core::sc_module {
   std::string describe() const;
   // Row hits and misses and refreshes (DRAMSys; zero with the simple model).
   DramStats stats() const { return backend_ ? backend_->stats() : DramStats{}; }
+  // The backend's commands on `timeline` (DramTimingBackend::record). Before sc_start.
+  void record(Timeline* timeline) {
+    if (backend_) backend_->record(timeline);
+  }
   std::uint64_t transactions() const { return transactions_; }
   // DramTimingBackend::run_ahead, for the one initiator of timed transactions (the
   // platform's DMA); nullopt with the simple model (it answers every transaction at

@@ -11,6 +11,8 @@
 #include <systemc>
 #include <tlm>
 
+#include "model/sim/timeline.h"
+
 namespace qacc {
 
 // What the DRAM's controller did.
@@ -49,6 +51,9 @@ class DramTimingBackend {
   virtual std::uint64_t capacity() const = 0;
   virtual DramStats stats() const = 0;
   virtual std::string describe() const = 0;
+  // Records the device's commands on `timeline`, a track per bank, where the backend
+  // models them (banked); others record nothing.
+  virtual void record(Timeline* /*timeline*/) {}
 };
 
 // A DRAMSys configuration: the top-level JSON and the directory holding the memspec/,

@@ -167,8 +167,7 @@ void Platform::record(Timeline& timeline) {
   cpu.record(&timeline);
   accelerator.record(&timeline, layer_names_);
   if (timeline.shows(Timeline::Detail::kBurst)) {
-    timeline.track("DMA read");
-    timeline.track("DMA write");
+    dram.record(&timeline);
   }
 }
 

@@ -46,15 +46,15 @@ void Timeline::event(std::string_view text) {
   ++events_;
 }
 
-int Timeline::track(std::string_view name) {
+int Timeline::track(std::string_view name, int order) {
   if (const auto it = tracks_.find(name); it != tracks_.end()) return it->second;
   const int tid = static_cast<int>(tracks_.size()) + 1;
   tracks_.emplace(std::string(name), tid);
   event(nlohmann::json{{"ph", "M"}, {"pid", kPid}, {"tid", tid}, {"name", "thread_name"}, {"args", {{"name", name}}}}
             .dump());
-  // Tracks stay in the order they were first used, not sorted by name.
+  // Not sorted by name.
   event(nlohmann::json{{"ph", "M"}, {"pid", kPid}, {"tid", tid}, {"name", "thread_sort_index"},
-                       {"args", {{"sort_index", tid}}}}
+                       {"args", {{"sort_index", order >= 0 ? order : tid}}}}
             .dump());
   return tid;
 }
@@ -74,10 +74,14 @@ void Timeline::slice(int track, std::string_view name, std::uint64_t start, std:
 }
 
 void Timeline::instant(int track, std::string_view name, std::uint64_t cycle, const Args& args) {
-  nlohmann::json a = to_json(args);
-  a["cycle"] = cycle;
-  event(nlohmann::json{{"ph", "i"}, {"s", "t"}, {"pid", kPid}, {"tid", track}, {"name", name}, {"ts", micros(cycle)},
-                       {"args", std::move(a)}}
+  Args with_cycle = args;
+  with_cycle.push_back({"cycle", cycle});
+  instant_at(track, name, micros(cycle), with_cycle);
+}
+
+void Timeline::instant_at(int track, std::string_view name, double micros, const Args& args) {
+  event(nlohmann::json{{"ph", "i"}, {"s", "t"}, {"pid", kPid}, {"tid", track}, {"name", name}, {"ts", micros},
+                       {"args", to_json(args)}}
             .dump());
 }
 

@@ -42,12 +42,16 @@ class Timeline {
   Detail detail() const { return detail_; }
   const std::filesystem::path& file() const { return file_; }
 
-  // The track named `name`, created (below those before it) on first use.
-  int track(std::string_view name);
+  // The track named `name`, created on first use; viewers show tracks by `order`,
+  // by default the order of creation (a family of tracks created as needed, such as
+  // one per burst in flight, passes its own to stay together).
+  int track(std::string_view name, int order = -1);
   // A slice on `track` from cycle `start` to cycle `end` (a zero-length one is kept:
   // it still counts, e.g. a burst answered with an error at once).
   void slice(int track, std::string_view name, std::uint64_t start, std::uint64_t end, const Args& args = {});
   void instant(int track, std::string_view name, std::uint64_t cycle, const Args& args = {});
+  // An instant at `micros` of simulated time, for a block in another clock domain.
+  void instant_at(int track, std::string_view name, double micros, const Args& args = {});
   // Counter tracks "name arg" taking each argument's value from `cycle` on.
   void counter(std::string_view name, std::uint64_t cycle, const Args& values);
 
