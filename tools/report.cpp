@@ -8,9 +8,9 @@
 #include "base/binary.h"
 #include "base/error.h"
 #include "base/hash.h"
+#include "base/version.h"
 #include "model/func/int8_network.h"
 #include "model/io/cifar.h"
-#include "tools/generated/qacc_version.h"  // in the build tree: tools/version.cmake
 
 namespace qacc {
 namespace {
@@ -210,8 +210,8 @@ nlohmann::json stats_json(const SimulationInput& in, std::size_t image, const Im
 
 nlohmann::json design_manifest(const ArchConfig& config) {
   return {{"design", design_tag(config)},
-          {"tool_version", QACC_VERSION},
-          {"build_type", QACC_BUILD_TYPE},
+          {"tool_version", tool_version()},
+          {"build_type", build_type()},
           {"config_sha256", sha256_hex(design_config_text(config))}};
 }
 

@@ -16,6 +16,7 @@
 #include "base/error.h"
 #include "base/hash.h"
 #include "tools/process_pool.h"
+#include "tools/report.h"
 #include "tools/simulation.h"
 #include "tools/systemc_main.h"
 #include "train/quantize.h"
@@ -141,6 +142,15 @@ int run(const Options& o) {
 
   fmt::print("sim_regress: {} test images from {} (first {}), {} workers, {} check, model {}\n", n, o.data.string(),
              o.first, jobs, o.layers ? "every layer" : "logits", o.model.string());
+  // What produced these figures: the design, the model and the images (pixels and
+  // labels of the ones run), by SHA-256.
+  nlohmann::json manifest = qacc::run_manifest(base);
+  manifest["data"] = o.data.string();
+  manifest["images"] = n;
+  manifest["first"] = o.first;
+  manifest["images_sha256"] = qacc::sha256_hex(test.image(static_cast<std::size_t>(o.first)), n * qacc::kCifarImageBytes);
+  manifest["labels_sha256"] = qacc::sha256_hex(test.labels.data() + o.first, n);
+  fmt::print("manifest: {}\n", manifest.dump());
   std::vector<ChildResult> results(n);
   std::vector<bool> received(n, false);
   std::size_t done = 0;

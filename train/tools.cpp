@@ -8,6 +8,8 @@
 
 #include "base/binary.h"
 #include "base/error.h"
+#include "base/hash.h"
+#include "base/version.h"
 #include "model/func/int8_network.h"
 #include "model/io/image.h"
 #include "model/io/reference_file.h"
@@ -48,6 +50,32 @@ int64_t int8_correct(const QuantizedVggLite& q, const TensorSet& set, Progress& 
   return correct;
 }
 
+// Each layer's requantisation clamps over the set, from the integer core (LibTorch's
+// engine does not tell them): how well the power-of-two scales fit. Images are shared
+// among the cores, a batch at a time.
+std::vector<func::Saturation> int8_saturation(const QuantModel& model, const CifarSet& set, Progress& progress) {
+  const std::size_t workers = std::max(1u, std::thread::hardware_concurrency());
+  std::vector<std::vector<func::Saturation>> per_worker(workers);
+  for (std::size_t b = 0; b < set.size(); b += kEvalBatch) {
+    const std::size_t end = std::min(set.size(), b + static_cast<std::size_t>(kEvalBatch));
+    std::vector<std::thread> threads;
+    for (std::size_t w = 0; w < workers; ++w)
+      threads.emplace_back([&, w] {
+        for (std::size_t i = b + w; i < end; i += workers) func::run_network(model, set.image(i), &per_worker[w]);
+      });
+    for (auto& t : threads) t.join();
+    progress.update(static_cast<int64_t>(end));
+  }
+  std::vector<func::Saturation> total(model.layers.size());
+  for (const auto& part : per_worker)
+    for (std::size_t l = 0; l < part.size(); ++l) {
+      total[l].high += part[l].high;
+      total[l].low += part[l].low;
+      total[l].relu_floor += part[l].relu_floor;
+    }
+  return total;
+}
+
 // One line on the training configuration in `config` (a config.json written by train
 // or by make-shipped.sh), or why there is none.
 std::string describe_config(const fs::path& config) {
@@ -79,8 +107,23 @@ fs::path shipped_int8_model() { return fs::path(QACC_SHIPPED_DIR) / "vgglite_int
 
 void run_eval(const EvalOptions& o) {
   set_threads(o.threads);
-  const TensorSet test = to_tensors(load_cifar(o.data_dir, CifarSplit::kTest, static_cast<std::size_t>(o.limit)));
+  const CifarSet cifar = load_cifar(o.data_dir, CifarSplit::kTest, static_cast<std::size_t>(o.limit));
+  const TensorSet test = to_tensors(cifar);
   const auto n = static_cast<double>(test.size());
+  const std::vector<std::uint8_t> int8_file = read_file(o.int8_model, std::size_t{1} << 30);
+  // What produced the figures: the models, the images and labels, and this build.
+  nlohmann::json manifest = {{"int8_model", o.int8_model.string()},
+                             {"int8_model_sha256", sha256_hex(int8_file.data(), int8_file.size())},
+                             {"data", o.data_dir.string()},
+                             {"images_sha256", sha256_hex(cifar.pixels.data(), cifar.pixels.size())},
+                             {"labels_sha256", sha256_hex(cifar.labels.data(), cifar.labels.size())},
+                             {"tool_version", tool_version()},
+                             {"build_type", build_type()}};
+  if (!o.skip_float) {
+    const std::vector<std::uint8_t> float_file = read_file(o.float_model, std::size_t{1} << 31);
+    manifest["float_model"] = o.float_model.string();
+    manifest["float_model_sha256"] = sha256_hex(float_file.data(), float_file.size());
+  }
   nlohmann::json result = {{"images", test.size()}, {"int8_model", o.int8_model.string()}};
   if (!o.skip_float) {
     VggLite model = load_float_model(o.float_model);
@@ -93,13 +136,36 @@ void run_eval(const EvalOptions& o) {
     result["float_top1"] = acc.accuracy;
     result["float_loss"] = acc.loss;
   }
-  const QuantizedVggLite q(load_model(o.int8_model));
+  const QuantModel model = load_model(o.int8_model);
+  const QuantizedVggLite q(model);
   Progress progress("int8", test.size(), "img");
   const int64_t correct = int8_correct(q, test, progress);
   progress.finish();
   fmt::print("int8 top-1:  {:.2f}% ({} of {} test images, LibTorch QNNPACK) [{}]\n",
              100.0 * static_cast<double>(correct) / n, correct, test.size(), o.int8_model.string());
   result["int8_top1"] = static_cast<double>(correct) / n;
+
+  Progress clamps("clamps", test.size(), "img");
+  const std::vector<func::Saturation> saturation = int8_saturation(model, cifar, clamps);
+  clamps.finish();
+  nlohmann::json layers = nlohmann::json::array();
+  for (std::size_t l = 0; l < model.layers.size(); ++l) {
+    const QuantLayer& layer = model.layers[l];
+    const std::uint64_t outputs = std::uint64_t{static_cast<std::uint32_t>(layer.out_channels)} *
+                                  static_cast<std::uint32_t>(layer.out_height) *
+                                  static_cast<std::uint32_t>(layer.out_width) * cifar.size();
+    const func::Saturation& s = saturation[l];
+    fmt::print("  {:<6} clamped at 255: {:>9} ({:.4f}%), at 0 without ReLU: {:>9}, raised by ReLU: {:>10} ({:.1f}%)\n",
+               layer.name, s.high, 100.0 * static_cast<double>(s.high) / static_cast<double>(outputs), s.low,
+               s.relu_floor, 100.0 * static_cast<double>(s.relu_floor) / static_cast<double>(outputs));
+    layers.push_back({{"name", layer.name},
+                      {"outputs", outputs},
+                      {"saturated_high", s.high},
+                      {"saturated_low", s.low},
+                      {"relu_floored", s.relu_floor}});
+  }
+  result["saturation"] = layers;
+  result["manifest"] = manifest;
   if (o.json) fmt::print("{}\n", result.dump());
 }
 

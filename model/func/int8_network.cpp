@@ -20,7 +20,7 @@ std::vector<std::uint8_t> quantize_input(const QuantModel& model, const std::uin
   return q;
 }
 
-std::vector<std::uint8_t> run_layer(const QuantLayer& l, const std::vector<std::uint8_t>& input) {
+std::vector<std::uint8_t> run_layer(const QuantLayer& l, const std::vector<std::uint8_t>& input, Saturation* saturation) {
   if (input.size() != l.input_elements())
     fail("layer {}: input has {} values, expected {}", l.name, input.size(), l.input_elements());
   const std::size_t outputs = static_cast<std::size_t>(l.out_channels) * l.out_height * l.out_width;
@@ -41,18 +41,25 @@ std::vector<std::uint8_t> run_layer(const QuantLayer& l, const std::vector<std::
                      l.out_channels, acc.data());
 
   std::vector<std::uint8_t> act(outputs);
-  requantize(acc.data(), outputs, l.shift(), l.output_zero_point, l.relu(), act.data());
+  const Saturation s = requantize(acc.data(), outputs, l.shift(), l.output_zero_point, l.relu(), act.data());
+  if (saturation != nullptr) {
+    saturation->high += s.high;
+    saturation->low += s.low;
+    saturation->relu_floor += s.relu_floor;
+  }
   if (!l.pool()) return act;
   std::vector<std::uint8_t> pooled(l.result_elements());
   maxpool2x2(act.data(), l.out_channels, l.out_height, l.out_width, pooled.data());
   return pooled;
 }
 
-std::vector<std::vector<std::uint8_t>> run_network(const QuantModel& model, const std::uint8_t* pixels) {
+std::vector<std::vector<std::uint8_t>> run_network(const QuantModel& model, const std::uint8_t* pixels,
+                                                   std::vector<Saturation>* saturation) {
   std::vector<std::vector<std::uint8_t>> results;
   std::vector<std::uint8_t> x = quantize_input(model, pixels);
-  for (const auto& layer : model.layers) {
-    x = run_layer(layer, x);
+  if (saturation != nullptr) saturation->resize(model.layers.size());
+  for (std::size_t i = 0; i < model.layers.size(); ++i) {
+    x = run_layer(model.layers[i], x, saturation != nullptr ? &(*saturation)[i] : nullptr);
     results.push_back(x);
   }
   return results;
