@@ -19,7 +19,7 @@ for pe in $shapes; do
   "$here/build/tools/sim_top" --image "$here/traces/images/cat.bin" --pe "$pe" "$@" \
     --stats-csv "$work/$pe.csv" > /dev/null
   panels+="set title '$pe (k cycles)'
-plot '$work/$pe.csv' using (column('compute_cycles')/1e3):xtic(2) title 'compute', \\
+plot '$work/$pe.csv' using (column('compute_cycles')/1e3):xtic(stringcolumn('layer')) title 'compute', \\
   '' using (column('ppu_cycles')/1e3) title 'PPU', \\
   '' using (column('stall_load_cycles')/1e3) title 'wait: loads', \\
   '' using (column('stall_staging_cycles')/1e3) title 'wait: result half', \\

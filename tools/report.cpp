@@ -238,10 +238,17 @@ void write_stats_json(const std::filesystem::path& path, const SimulationInput& 
   write_file_atomic(path, text);
 }
 
-void write_stats_csv(const std::filesystem::path& path, const SimulationInput& in, std::size_t /*image*/, const ImageResult& r) {
-  // The design and the layer's shape and tiling first: merged files stay readable.
-  std::string text = "design,layer,type,in_channels,in_height,in_width,out_channels,kernel,tile_out_channels,tile_rows,"
-                     "tile_in_channels";
+void write_stats_csv(const std::filesystem::path& path, const SimulationInput& in, std::size_t image, const ImageResult& r) {
+  // The design, what produced the row, and the layer's shape and tiling first: merged
+  // files stay readable.
+  const nlohmann::json manifest = run_manifest(in, image);
+  std::string produced;
+  std::string text = "design";
+  for (const char* k : kManifestCsvKeys) {
+    text += fmt::format(",{}", k);
+    produced += "," + manifest.at(k).get<std::string>();
+  }
+  text += ",layer,type,in_channels,in_height,in_width,out_channels,kernel,tile_out_channels,tile_rows,tile_in_channels";
   for (const auto& c : stats::columns())
     if (c.where & stats::kLayerCsv) text += "," + stats::csv_name(c.key);
   text += "\n";
@@ -249,7 +256,7 @@ void write_stats_csv(const std::filesystem::path& path, const SimulationInput& i
     const stats::Row row = stats::layer_row(in.config, r.layers[i]);
     const LayerStats& l = r.layers[i];
     const Shape shape = layer_shape(in, i);
-    text += fmt::format("{},{},{},{},{},{},{},{},{},{},{}", design_tag(in.config), layer_name(in, i, l, false), shape.type,
+    text += fmt::format("{}{},{},{},{},{},{},{},{},{},{},{}", design_tag(in.config), produced, layer_name(in, i, l, false), shape.type,
                         shape.in_channels, shape.in_height, shape.in_width, shape.out_channels, shape.kernel,
                         l.tile_out_channels, l.tile_rows, l.tile_in_channels);
     for (const auto& c : stats::columns())

@@ -40,6 +40,8 @@ nlohmann::json design_manifest(const ArchConfig& config);
 // source and the SHA-256 of its pixels); without one, the run's only image, or for
 // several their count and the hash of all their pixels.
 nlohmann::json run_manifest(const SimulationInput& in, std::optional<std::size_t> image = std::nullopt);
+// The manifest's fields a CSV row carries after the design tag.
+inline constexpr const char* kManifestCsvKeys[] = {"model_sha256", "image_sha256", "tool_version", "build_type"};
 
 void print_report(const SimulationInput& in, std::size_t image, const ImageResult& r);
 nlohmann::json stats_json(const SimulationInput& in, std::size_t image, const ImageResult& r);

@@ -7,6 +7,7 @@
 
 #include "base/binary.h"
 #include "base/error.h"
+#include "tools/report.h"
 #include "tools/stats_table.h"
 
 namespace qacc::sweep {
@@ -87,10 +88,8 @@ std::string csv_table(const Sweep& s, const std::vector<Row>& rows) {
   }
   // Config keys keep their names; a figure whose name is also a config key
   // (dram_bytes, say) would be ambiguous, so every figure is prefixed.
-  // The manifest's fields after the design: each row names what produced it.
-  static constexpr const char* kManifestKeys[] = {"model_sha256", "image_sha256", "tool_version", "build_type"};
   std::string text = "index,point,status,message,design";
-  for (const char* k : kManifestKeys) text += fmt::format(",{}", k);
+  for (const char* k : kManifestCsvKeys) text += fmt::format(",{}", k);
   for (const auto& k : config_keys) text += ",config_" + k;
   text += ",pe_count";
   for (const auto& f : kImageKeys) text += fmt::format(",{}", f.key);
@@ -106,13 +105,13 @@ std::string csv_table(const Sweep& s, const std::vector<Row>& rows) {
   for (const auto& r : rows) {
     text += fmt::format("{},{},{},{},", r.index, csv_field(label(s.points[r.index])), r.status, csv_field(r.message));
     if (!r.point.contains("stats")) {
-      text += std::string(std::size(kManifestKeys) + config_keys.size() + figure_count, ',') + "\n";
+      text += std::string(std::size(kManifestCsvKeys) + config_keys.size() + figure_count, ',') + "\n";
       continue;
     }
     const json& st = r.point["stats"];
     const json& total = st["total"];
     text += st["manifest"]["design"].get<std::string>();
-    for (const char* k : kManifestKeys) text += "," + csv_field(st["manifest"][k].get<std::string>());
+    for (const char* k : kManifestCsvKeys) text += "," + csv_field(st["manifest"][k].get<std::string>());
     for (const auto& k : config_keys) {
       const json& v = st["config"][k];
       text += "," + csv_field(v.is_string() ? v.get<std::string>() : v.dump());
