@@ -91,6 +91,7 @@ row sim_top "unknown option" $S --frobnicate
 row sim_top "--log-level: unknown level" $S --log-level loud
 row sim_top "--stats-json: unwritable path" $S --stats-json /nonexistent/s.json
 row sim_top "--trace-file: unwritable path" $S --trace vcd --trace-file /nonexistent/t.vcd
+row sim_top "--trace perfetto: unwritable path" $S --trace perfetto --trace-file /nonexistent/t.json
 row sim_top "--check: image without a reference" $S --image grey.raw --check
 row sim_top "--inject-fault: malformed" $S --inject-fault hang
 row sim_memtest "--pattern: unknown" $M --pattern stream
