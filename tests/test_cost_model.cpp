@@ -41,8 +41,90 @@ TEST(ComputeCycles, OutputStationaryByHand) {
   EXPECT_EQ(compute_cycles(array(4, 8, Dataflow::kOutputStationary), {9, 10, 8}), 69u);
 }
 
+TEST(ComputeCycles, InputStationaryByHand) {
+  // 2x2, K = 5, P = 3, M = 3: inputs on the array (rows K, columns P), weights
+  // streamed: ceil(5/2) = 3 x ceil(3/2) = 2 folds, each R = 2 to load the inputs,
+  // M = 3 to stream the weights, R + C - 2 = 2 of skew: 6 x 7 = 42.
+  EXPECT_EQ(compute_cycles(array(2, 2, Dataflow::kInputStationary), {5, 3, 3}), 42u);
+  // A dense layer (P = 1) fills one column of 16: 4096 / 16 = 256 folds of
+  // 16 + 256 + 30 = 302.
+  EXPECT_EQ(compute_cycles(array(16, 16, Dataflow::kInputStationary), {4096, 1, 256}), 256u * 302u);
+}
+
+TEST(ComputeCycles, OutputStationaryParallelDrain) {
+  // 2x2, K = 5, P = 3, M = 3: 4 output blocks of K + R + C - 2 = 7 with no shift-out:
+  // 28 (36 with the shift, above).
+  ArchConfig c = array(2, 2, Dataflow::kOutputStationary);
+  c.os_drain = OsDrain::kParallel;
+  EXPECT_EQ(compute_cycles(c, {5, 3, 3}), 28u);
+}
+
+TEST(ComputeCycles, FoldOverlapPaysTheSkewOnce) {
+  // 2x2 WS, K = 5, P = 3, M = 3: 6 folds of load 2 + stream 3, one skew of 2 at the
+  // end: 32 (42 without).
+  ArchConfig c = array(2, 2, Dataflow::kWeightStationary);
+  c.fold_overlap = true;
+  EXPECT_EQ(compute_cycles(c, {5, 3, 3}), 32u);
+  // OS with the shift: 4 blocks of K 5 + drain 2, one skew: 30.
+  c.dataflow = Dataflow::kOutputStationary;
+  EXPECT_EQ(compute_cycles(c, {5, 3, 3}), 30u);
+}
+
+TEST(ComputeCycles, WeightDoubleBufferHidesLoads) {
+  // 16x16 WS, K = 32, P = 1, M = 16: 2 folds. Default: 2 x (16 + 1 + 30) = 94. The
+  // second fold's 16-cycle load hides behind the first's 1 + 30: 16 + 2 x 31 = 78.
+  ArchConfig c = array(16, 16, Dataflow::kWeightStationary);
+  c.ws_weight_double_buffer = true;
+  EXPECT_EQ(compute_cycles(c, {32, 1, 16}), 78u);
+  // With overlapped folds a fold is 1 cycle long, so 15 of the next load show:
+  // 16 + 2 x 1 + 15 + 30 = 63.
+  c.fold_overlap = true;
+  EXPECT_EQ(compute_cycles(c, {32, 1, 16}), 63u);
+  // Input-stationary loads are not weights: the key leaves them alone.
+  c.dataflow = Dataflow::kInputStationary;
+  c.fold_overlap = false;
+  EXPECT_EQ(compute_cycles(c, {32, 1, 16}), compute_cycles(array(16, 16, Dataflow::kInputStationary), {32, 1, 16}));
+}
+
+// SCALE-Sim's closed form (Samajdar et al., "SCALE-Sim: Systolic CNN Accelerator
+// Simulator", 2018; and its 2020 revision), computed here on its own: per fold
+// 2R + C + T - 2 cycles for WS and IS, R + C + T - 2 for OS; WS rows K, columns M,
+// T = P; IS rows K, columns P, T = M; OS rows P, columns M, T = K.
+std::uint64_t scale_sim_cycles(Dataflow d, std::uint64_t r, std::uint64_t c, std::uint64_t k, std::uint64_t p,
+                               std::uint64_t m) {
+  const auto folds = [&](std::uint64_t rows, std::uint64_t cols) { return ceil_div(rows, r) * ceil_div(cols, c); };
+  switch (d) {
+    case Dataflow::kWeightStationary: return folds(k, m) * (2 * r + c + p - 2);
+    case Dataflow::kInputStationary: return folds(k, p) * (2 * r + c + m - 2);
+    case Dataflow::kOutputStationary: return folds(p, m) * (r + c + k - 2);
+  }
+  return 0;
+}
+
+TEST(ComputeCycles, EqualsScaleSimOnEveryVggLiteLayer) {
+  // Each layer as one pass (whole-layer mapping): K = in channels x kernel^2, P =
+  // output positions, M = output channels; SCALE-Sim's settings: no fold overlap, no
+  // weight double buffer, the OS sums read in parallel.
+  struct Layer {
+    const char* name;
+    std::uint64_t in, h, w, out, kernel;
+  };
+  const Layer layers[] = {{"conv1", 3, 32, 32, 64, 3},  {"conv2", 64, 16, 16, 192, 3}, {"conv3", 192, 8, 8, 384, 3},
+                          {"conv4", 384, 8, 8, 256, 3}, {"conv5", 256, 8, 8, 256, 3},  {"fc6", 4096, 1, 1, 256, 1},
+                          {"fc7", 256, 1, 1, 128, 1},   {"fc8", 128, 1, 1, 10, 1}};
+  for (const int side : {8, 16, 32})
+    for (const Dataflow d : {Dataflow::kWeightStationary, Dataflow::kOutputStationary, Dataflow::kInputStationary})
+      for (const Layer& l : layers) {
+        ArchConfig c = array(side, side, d);
+        c.os_drain = OsDrain::kParallel;
+        const TileShape t{l.in * l.kernel * l.kernel, l.h * l.w, l.out};
+        SCOPED_TRACE(testing::Message() << side << "x" << side << " " << to_string(d) << " " << l.name);
+        EXPECT_EQ(compute_cycles(c, t), scale_sim_cycles(d, side, side, t.k, t.p, t.m));
+      }
+}
+
 TEST(ComputeCycles, EmptyTileTakesNoTime) {
-  for (auto dataflow : {Dataflow::kWeightStationary, Dataflow::kOutputStationary}) {
+  for (auto dataflow : {Dataflow::kWeightStationary, Dataflow::kOutputStationary, Dataflow::kInputStationary}) {
     EXPECT_EQ(compute_cycles(array(2, 2, dataflow), {0, 3, 3}), 0u);
     EXPECT_EQ(compute_cycles(array(2, 2, dataflow), {5, 0, 3}), 0u);
     EXPECT_EQ(compute_cycles(array(2, 2, dataflow), {5, 3, 0}), 0u);
@@ -107,13 +189,41 @@ TEST(PassPhases, OutputStationaryByHand) {
   EXPECT_EQ(pass_phases(array(2, 2, Dataflow::kOutputStationary), {5, 3, 3}, true)[1].psum_read, 0u);
 }
 
+TEST(ComputeTraffic, InputStationaryByHand) {
+  // 2x2, K = 5, P = 3, M = 3: inputs once (15); weights once per column block
+  // (5 x 3 x 2 = 30); partial sums once per row block (4 x 3 x 3 x 3 = 108).
+  const SramTraffic t = compute_traffic(array(2, 2, Dataflow::kInputStationary), {5, 3, 3});
+  EXPECT_EQ(t.input_reads, 15u);
+  EXPECT_EQ(t.weight_reads, 30u);
+  EXPECT_EQ(t.psum_reads, 108u);
+  EXPECT_EQ(t.psum_writes, 108u);
+}
+
+TEST(PassPhases, InputStationaryByHand) {
+  // 2x2, K = 5, P = 3, M = 3, not the first chunk: the first row block of 2 terms
+  // (twice) over column blocks of 2 positions: load 2 cycles, 2 x 2 input bytes;
+  // stream M = 3 cycles, 2 x 3 weight bytes, 4 x 2 x 3 psum bytes each way; skew 2.
+  const auto phases = pass_phases(array(2, 2, Dataflow::kInputStationary), {5, 3, 3}, false);
+  ASSERT_GE(phases.size(), 3u);
+  EXPECT_EQ(phases[0].count, 2u);
+  EXPECT_EQ(phases[0].cycles, 2u);
+  EXPECT_EQ(phases[0].input, 4u);
+  EXPECT_EQ(phases[1].cycles, 3u);
+  EXPECT_EQ(phases[1].weight, 6u);
+  EXPECT_EQ(phases[1].psum_read, 24u);
+  EXPECT_EQ(phases[1].psum_write, 24u);
+  EXPECT_EQ(phases[2].cycles, 2u);
+}
+
 TEST(PassPhases, AddUpToTheCyclesAndTheTraffic) {
-  for (auto dataflow : {Dataflow::kWeightStationary, Dataflow::kOutputStationary})
+  for (auto dataflow : {Dataflow::kWeightStationary, Dataflow::kOutputStationary, Dataflow::kInputStationary})
     for (const TileShape t : {TileShape{5, 3, 3}, TileShape{576, 512, 96}, TileShape{27, 1024, 32}, TileShape{1, 1, 1},
                               TileShape{4096, 1, 256}})
       for (const auto& [rows, cols] : {std::pair{2, 2}, std::pair{16, 16}, std::pair{4, 8}, std::pair{128, 128}})
-        for (const bool first : {false, true}) {
-          const ArchConfig c = array(rows, cols, dataflow);
+        for (const bool first : {false, true})
+          for (const OsDrain drain : {OsDrain::kShift, OsDrain::kParallel}) {
+          ArchConfig c = array(rows, cols, dataflow);
+          c.os_drain = drain;
           std::uint64_t cycles = 0;
           SramTraffic sum;
           for (const PassPhase& p : pass_phases(c, t, first)) {

@@ -112,7 +112,7 @@ int sc_main(int argc, char** argv) {
   app.add_option("--model", o.model, "Quantised model file (.qacm)")->capture_default_str();
   app.add_option("--config", o.config_file, "Architecture config (YAML)");
   app.add_option("--pe", o.pe, "PE array shape ROWSxCOLS (e.g. 16x16)");
-  app.add_option("--dataflow", o.dataflow, "ws (weight-stationary) or os (output-stationary)");
+  app.add_option("--dataflow", o.dataflow, "ws (weight-stationary), os (output-stationary) or is (input-stationary)");
   app.add_option("--set", o.overrides, "Override a config key: key=value (repeatable)");
   app.add_option("--trace", o.traces,
                  "Trace kind, repeatable: vcd (signals for GTKWave), perfetto (a timeline for ui.perfetto.dev) or none")

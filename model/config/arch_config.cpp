@@ -75,10 +75,16 @@ const std::map<std::string, Key>& keys() {
                         c.dataflow = Dataflow::kWeightStationary;
                       else if (v == "os" || v == "output_stationary")
                         c.dataflow = Dataflow::kOutputStationary;
+                      else if (v == "is" || v == "input_stationary")
+                        c.dataflow = Dataflow::kInputStationary;
                       else
-                        throw UsageError(fmt::format("config key dataflow: '{}', expected ws or os", v));
+                        throw UsageError(fmt::format("config key dataflow: '{}', expected ws, os or is", v));
                     },
                     [](const ArchConfig& c) { return std::string(to_string(c.dataflow)); }}},
+      {"os_drain", choice_key("os_drain", &ArchConfig::os_drain, {{"shift", OsDrain::kShift}, {"parallel", OsDrain::kParallel}})},
+      {"fold_overlap", choice_key("fold_overlap", &ArchConfig::fold_overlap, {{"off", false}, {"on", true}})},
+      {"ws_weight_double_buffer",
+       choice_key("ws_weight_double_buffer", &ArchConfig::ws_weight_double_buffer, {{"off", false}, {"on", true}})},
       {"input_buffer_bytes", number_key("input_buffer_bytes", &ArchConfig::input_buffer_bytes)},
       {"weight_buffer_bytes", number_key("weight_buffer_bytes", &ArchConfig::weight_buffer_bytes)},
       {"output_buffer_bytes", number_key("output_buffer_bytes", &ArchConfig::output_buffer_bytes)},
@@ -141,7 +147,14 @@ void set_key(ArchConfig& c, const std::string& key, const std::string& value) {
 
 }  // namespace
 
-const char* to_string(Dataflow d) { return d == Dataflow::kWeightStationary ? "ws" : "os"; }
+const char* to_string(Dataflow d) {
+  switch (d) {
+    case Dataflow::kWeightStationary: return "ws";
+    case Dataflow::kOutputStationary: return "os";
+    case Dataflow::kInputStationary: return "is";
+  }
+  return "?";
+}
 
 void validate(const ArchConfig& c) {
   auto require = [](bool ok, const char* key, const std::string& why) {
@@ -156,6 +169,12 @@ void validate(const ArchConfig& c) {
   require(c.weight_buffer_bytes >= 64, "weight_buffer_bytes", "must be at least 64");
   require(c.output_buffer_bytes >= 64, "output_buffer_bytes", "must be at least 64");
   require(c.sram_banks >= 1 && c.sram_banks <= 64, "sram_banks", "must be 1..64");
+  // The ported timing walks a pass's phases one after another; overlapped folds are
+  // not phases of their own yet.
+  require(c.sram_model != SramModel::kPorted || !c.fold_overlap, "fold_overlap",
+          "on is not modelled with sram_model: ported (use ideal)");
+  require(c.sram_model != SramModel::kPorted || !c.ws_weight_double_buffer, "ws_weight_double_buffer",
+          "on is not modelled with sram_model: ported (use ideal)");
   const auto width = [&](std::uint32_t v, const char* key) { require(v >= 1 && v <= 65536, key, "must be 1..65536"); };
   width(c.input_buffer_width, "input_buffer_width");
   width(c.weight_buffer_width, "weight_buffer_width");

@@ -9,7 +9,12 @@
 
 namespace qacc {
 
-enum class Dataflow { kWeightStationary, kOutputStationary };
+// What stays in the PEs while the rest streams through (docs/timing.md §2): weights
+// (ws), output sums (os) or input windows (is).
+enum class Dataflow { kWeightStationary, kOutputStationary, kInputStationary };
+// How an output-stationary array gives up its sums: shifted down the columns, R
+// cycles per output block (shift), or read out of every PE at once (parallel).
+enum class OsDrain { kShift, kParallel };
 // simple: latency + bytes / bandwidth, latencies overlapped, one shared data bus
 // (docs/timing.md); dramsys: DRAMSys's controller and JEDEC timings underneath;
 // banked: the project's own bank model of the same device (model/memory/bank_model.h).
@@ -27,6 +32,11 @@ struct ArchConfig {
   int pe_rows = 16;
   int pe_cols = 16;
   Dataflow dataflow = Dataflow::kWeightStationary;
+  OsDrain os_drain = OsDrain::kShift;
+  // The next fold's fill overlaps the previous fold's drain within a pass.
+  bool fold_overlap = false;
+  // WS: the next fold's weights load into shadow registers while the current streams.
+  bool ws_weight_double_buffer = false;
   std::uint32_t input_buffer_bytes = 64 * 1024;
   std::uint32_t weight_buffer_bytes = 128 * 1024;
   std::uint32_t output_buffer_bytes = 128 * 1024;  // int32 partial sums + result staging

@@ -4,12 +4,43 @@
 
 namespace qacc::timing {
 
+namespace {
+
+// How a dataflow lays a tile on the array (SCALE-Sim's mapping): the dimension along
+// the rows, the one along the columns, the one streamed through, and per fold the
+// cycles to load the stationary operand and to drain the results.
+struct Layout {
+  std::uint64_t rows, cols, stream, load, drain;
+};
+
+Layout layout(const ArchConfig& c, const TileShape& t) {
+  const std::uint64_t r = static_cast<std::uint64_t>(c.pe_rows);
+  switch (c.dataflow) {
+    case Dataflow::kWeightStationary:
+      return {t.k, t.m, t.p, r, 0};
+    case Dataflow::kInputStationary:
+      return {t.k, t.p, t.m, r, 0};
+    case Dataflow::kOutputStationary:
+      break;
+  }
+  return {t.p, t.m, t.k, 0, c.os_drain == OsDrain::kShift ? r : 0};
+}
+
+}  // namespace
+
 std::uint64_t compute_cycles(const ArchConfig& c, const TileShape& t) {
   if (t.macs() == 0) return 0;
   const std::uint64_t r = static_cast<std::uint64_t>(c.pe_rows), col = static_cast<std::uint64_t>(c.pe_cols);
-  if (c.dataflow == Dataflow::kWeightStationary)
-    return ceil_div(t.k, r) * ceil_div(t.m, col) * (r + t.p + r + col - 2);
-  return ceil_div(t.p, r) * ceil_div(t.m, col) * (t.k + 2 * r + col - 2);
+  const Layout l = layout(c, t);
+  const std::uint64_t folds = ceil_div(l.rows, r) * ceil_div(l.cols, col);
+  const std::uint64_t skew = r + col - 2;
+  // A fold after its load: streaming, the drain, and (unless folds overlap) the skew.
+  const std::uint64_t body = l.stream + l.drain + (c.fold_overlap ? 0 : skew);
+  // Every fold's load but the first waits for the array, unless WS weights double-buffer:
+  // then it hides behind the fold before, showing only where it is longer.
+  const bool hidden = c.dataflow == Dataflow::kWeightStationary && c.ws_weight_double_buffer;
+  const std::uint64_t exposed = hidden ? (l.load > body ? l.load - body : 0) : l.load;
+  return l.load + folds * body + (folds - 1) * exposed + (c.fold_overlap ? skew : 0);
 }
 
 // Partial sums are int32.
@@ -23,6 +54,13 @@ SramTraffic compute_traffic(const ArchConfig& c, const TileShape& t) {
     // sums read and written once per row block (the first pass starts from the bias).
     s.weight_reads = t.k * t.m;
     s.input_reads = t.k * t.p * ceil_div(t.m, col);
+    s.psum_reads = kPsumBytes * t.p * t.m * ceil_div(t.k, r);
+    s.psum_writes = kPsumBytes * t.p * t.m * ceil_div(t.k, r);
+  } else if (c.dataflow == Dataflow::kInputStationary) {
+    // Input windows read once; each weight vector streamed once per column block;
+    // partial sums read and written once per row block.
+    s.input_reads = t.k * t.p;
+    s.weight_reads = t.k * t.m * ceil_div(t.p, col);
     s.psum_reads = kPsumBytes * t.p * t.m * ceil_div(t.k, r);
     s.psum_writes = kPsumBytes * t.p * t.m * ceil_div(t.k, r);
   } else {
@@ -71,11 +109,26 @@ std::vector<PassPhase> pass_phases(const ArchConfig& c, const TileShape& t, bool
     }
     return phases;
   }
+  if (c.dataflow == Dataflow::kInputStationary) {
+    const auto k_blocks = blocks(t.k, r, first_chunk);
+    for (std::size_t i = 0; i < k_blocks.size(); ++i) {
+      const auto [kb, kn] = k_blocks[i];
+      const bool from_bias = first_chunk && i == 0;
+      for (const auto& [pb, pn] : blocks(t.p, col, false)) {
+        const std::uint64_t n = kn * pn;
+        phases.push_back({n, r, kb * pb, 0, 0, 0});
+        phases.push_back({n, t.m, 0, kb * t.m, from_bias ? 0 : kPsumBytes * pb * t.m, kPsumBytes * pb * t.m});
+        phases.push_back({n, r + col - 2, 0, 0, 0, 0});
+      }
+    }
+    return phases;
+  }
   for (const auto& [pb, pn] : blocks(t.p, r, false))
     for (const auto& [mb, mn] : blocks(t.m, col, false)) {
       const std::uint64_t n = pn * mn;
       phases.push_back({n, t.k + r + col - 2, t.k * pb, t.k * mb, 0, 0});
-      phases.push_back({n, r, 0, 0, first_chunk ? 0 : kPsumBytes * pb * mb, kPsumBytes * pb * mb});
+      // A parallel drain takes no cycles of its own; its bytes still pass the ports.
+      phases.push_back({n, layout(c, t).drain, 0, 0, first_chunk ? 0 : kPsumBytes * pb * mb, kPsumBytes * pb * mb});
     }
   return phases;
 }

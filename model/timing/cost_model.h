@@ -27,24 +27,28 @@ struct SramTraffic {
 
 inline std::uint64_t ceil_div(std::uint64_t a, std::uint64_t b) { return (a + b - 1) / b; }
 
-// PE array cycles for one tile.
-//   weight-stationary: rows hold reduction terms, columns output channels;
-//     per R x C weight block: R cycles to load weights, P cycles to stream inputs,
-//     R + C - 2 cycles of pipeline fill and drain.
-//     cycles = ceil(K/R) * ceil(M/C) * (R + P + R + C - 2)
-//   output-stationary: rows hold output positions, columns output channels;
-//     per R x C output block: K cycles of accumulation plus R + C - 2 fill/drain,
-//     plus R cycles to shift the results out down the columns.
-//     cycles = ceil(P/R) * ceil(M/C) * (K + 2R + C - 2)
+// PE array cycles for one tile. A dataflow lays two of K, P, M along the rows and
+// columns and streams the third (T); folds = ceil(rows/R) ceil(cols/C), and a fold
+// costs its load L, T, its drain D and the skew S = R + C - 2:
+//   ws: rows K, cols M, T = P, L = R, D = 0
+//   is: rows K, cols P, T = M, L = R, D = 0
+//   os: rows P, cols M, T = K, L = 0, D = R (os_drain: shift) or 0 (parallel)
+//   cycles = folds (L + T + D + S)                  (the defaults: SCALE-Sim's per fold
+//                                                    with D = 0)
+// With fold_overlap the skew is paid once per pass: folds (L + T + D) + S. With
+// ws_weight_double_buffer (WS) each load after the first hides behind the fold
+// before it: L + folds B + (folds - 1) max(0, L - B), B = T + D (+ S without overlap).
 std::uint64_t compute_cycles(const ArchConfig& config, const TileShape& tile);
 SramTraffic compute_traffic(const ArchConfig& config, const TileShape& tile);
 
 // The same traffic in time, for buffers with ports (sram_model: ported): a pass as
 // phases, each `count` times, with the bytes each moves. Per weight block of kb x mb
 // (WS): load R cycles, kb mb weight bytes; stream P cycles, kb P input bytes and
-// 4 P mb psum bytes read and written; fill and drain R + C - 2 cycles, none. Per output
+// 4 P mb psum bytes read and written; fill and drain R + C - 2 cycles, none. Per input
+// block of kb x pb (IS): load R cycles, kb pb input bytes; stream M cycles, kb M weight
+// bytes and 4 pb M psum bytes read and written; fill and drain. Per output
 // block of pb x mb (OS): accumulate K + R + C - 2 cycles, K pb input and K mb weight
-// bytes; drain R cycles, 4 pb mb psum bytes written and read (the next block's start
+// bytes; drain D cycles, 4 pb mb psum bytes written and read (the next block's start
 // values). The first chunk of a tile starts from the bias, read from the weight buffer
 // by the caller, not from psums. The phases add up to compute_cycles and
 // compute_traffic.
