@@ -64,6 +64,9 @@ constexpr const char* kAllKeys =
     "pe_rows: 8\n"
     "pe_cols: 32\n"
     "dataflow: os\n"
+    "os_drain: parallel\n"
+    "fold_overlap: off\n"
+    "ws_weight_double_buffer: off\n"
     "input_buffer_bytes: 32768\n"
     "weight_buffer_bytes: 65536\n"
     "output_buffer_bytes: 16384\n"
@@ -101,6 +104,7 @@ TEST(ArchConfig, LoadsEveryKeyFromYaml) {
   EXPECT_EQ(c.pe_rows, 8);
   EXPECT_EQ(c.pe_cols, 32);
   EXPECT_EQ(c.dataflow, Dataflow::kOutputStationary);
+  EXPECT_EQ(c.os_drain, OsDrain::kParallel);
   EXPECT_EQ(c.input_buffer_bytes, 32768u);
   EXPECT_EQ(c.weight_buffer_bytes, 65536u);
   EXPECT_EQ(c.output_buffer_bytes, 16384u);
@@ -135,7 +139,7 @@ TEST(ArchConfig, DescribeRoundTripsThroughAFile) {
   const ArchConfig c = load_arch_config(first.path());
   const auto lines = describe(c);
   // Every key of the file, once each.
-  EXPECT_EQ(lines.size(), 31u);
+  EXPECT_EQ(lines.size(), 34u);
   std::map<std::string, std::string> values(lines.begin(), lines.end());
   EXPECT_EQ(values.size(), lines.size());
   EXPECT_EQ(values["dataflow"], "os");
@@ -255,17 +259,20 @@ TEST(ArchConfig, DataflowNames) {
   ArchConfig c;
   for (const auto& [name, dataflow] : {std::pair<const char*, Dataflow>{"os", Dataflow::kOutputStationary},
                                        {"ws", Dataflow::kWeightStationary},
+                                       {"is", Dataflow::kInputStationary},
                                        {"output_stationary", Dataflow::kOutputStationary},
-                                       {"weight_stationary", Dataflow::kWeightStationary}}) {
+                                       {"weight_stationary", Dataflow::kWeightStationary},
+                                       {"input_stationary", Dataflow::kInputStationary}}) {
     apply_override(c, std::string("dataflow=") + name);
     EXPECT_EQ(c.dataflow, dataflow) << name;
   }
   EXPECT_STREQ(to_string(Dataflow::kWeightStationary), "ws");
   EXPECT_STREQ(to_string(Dataflow::kOutputStationary), "os");
+  EXPECT_STREQ(to_string(Dataflow::kInputStationary), "is");
   for (const char* name : {"systolic", "OS", "row_stationary", ""}) {
     const std::string e = override_error(std::string("dataflow=") + name);
     EXPECT_TRUE(mentions(e, "config key dataflow")) << e;
-    EXPECT_TRUE(mentions(e, "expected ws or os")) << e;
+    EXPECT_TRUE(mentions(e, "expected ws, os or is")) << e;
   }
 }
 
