@@ -73,6 +73,15 @@ Firmware::Firmware(Hal& hal) : hal_(hal) {
   image_count_ = hal.read32(mm::kBootInfo + mm::kBootImageCount);
   heap_addr_ = hal.read32(mm::kBootInfo + mm::kBootHeapAddr);
   heap_bytes_ = hal.read32(mm::kBootInfo + mm::kBootHeapBytes);
+  const std::uint32_t plan_count = hal.read32(mm::kBootInfo + mm::kBootPlanCount);
+  if (plan_count > mm::kBootPlanMaxEntries)
+    throw FirmwareError(fmt::format("boot information names {} tile plan entries, the boot page holds {}", plan_count,
+                                    mm::kBootPlanMaxEntries));
+  if (plan_count > 0) {
+    std::vector<std::uint32_t> words(std::size_t{plan_count} * 3);
+    hal.read(mm::kBootPlan, words.data(), words.size() * sizeof(std::uint32_t));
+    for (std::uint32_t i = 0; i < plan_count; ++i) host_plan_.push_back({words[3 * i], words[3 * i + 1], words[3 * i + 2], 0});
+  }
 
   if (reg(hal, kId) != kIdValue) throw FirmwareError("no accelerator at its address (bad ID register)");
   hw_ = {reg(hal, kPeRows), reg(hal, kPeCols), reg(hal, kInputBufBytes), reg(hal, kWeightBufBytes),
@@ -119,7 +128,21 @@ InferenceResult Firmware::infer(std::size_t index) {
     d.weight_addr = model_addr + l.weight_file_offset;
     d.bias_addr = model_addr + l.bias_file_offset;
     d.out_addr = heap.allocate(d.result_bytes());
-    const auto plan = plan_tiles(d, hw);
+    std::optional<TilePlan> plan;
+    if (i < host_plan_.size() && host_plan_[i].out_channels != 0) {
+      // The host's choice, checked as the accelerator would check it.
+      plan = host_plan_[i];
+      LayerDescriptor tiled = d;
+      tiled.tile_out_channels = plan->out_channels;
+      tiled.tile_rows = plan->rows;
+      tiled.tile_in_channels = plan->in_channels;
+      const std::string problem = descriptor_problem(tiled);
+      if (!problem.empty() || !fits(buffer_needs(tiled), {hw.input_buffer, hw.weight_buffer, hw.output_buffer}))
+        throw FirmwareError(fmt::format("layer {} ({}): the host's tiles {}/{}/{} {}", i, l.name, plan->out_channels,
+                                        plan->rows, plan->in_channels, problem.empty() ? "do not fit the buffers" : problem));
+    } else {
+      plan = plan_tiles(d, hw);
+    }
     if (!plan)
       throw FirmwareError(fmt::format("layer {} ({}): no tiling fits the buffers (input {} B, weight {} B, output {} B)",
                                       i, l.name, hw.input_buffer, hw.weight_buffer, hw.output_buffer));

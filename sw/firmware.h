@@ -52,6 +52,8 @@ class Firmware {
   QuantModel model_;
   std::uint64_t model_addr_ = 0, image_addr_ = 0, heap_addr_ = 0, heap_bytes_ = 0;
   std::uint32_t image_bytes_ = 0, image_count_ = 0;
+  // The host's tiles per layer (kBootPlan); an entry of zeros, or none: plan_tiles.
+  std::vector<TilePlan> host_plan_;
 };
 
 }  // namespace qacc::sw

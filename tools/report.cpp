@@ -215,6 +215,25 @@ nlohmann::json design_manifest(const ArchConfig& config) {
           {"config_sha256", sha256_hex(design_config_text(config))}};
 }
 
+std::string mapping_printout(const SimulationInput& in) {
+  if (std::all_of(in.mapping.begin(), in.mapping.end(), [](const LayerMapping& m) { return m.source == "firmware"; }))
+    return "";
+  static constexpr const char* kObjectives[] = {"latency", "energy", "edp"};
+  std::string text = fmt::format("mapping (tiles out/rows/in; objective {}):\n",
+                                 kObjectives[static_cast<int>(in.config.mapping_objective)]);
+  for (const LayerMapping& m : in.mapping) {
+    if (m.source == "firmware") {
+      text += fmt::format("  {:<6} firmware's planner\n", m.layer);
+      continue;
+    }
+    text += fmt::format("  {:<6} {:>13} {:<11} estimate {} cycles, {:.1f} uJ{}\n", m.layer,
+                        fmt::format("{}/{}/{}", m.tiles.out_channels, m.tiles.rows, m.tiles.in_channels), m.source,
+                        m.estimate.cycles, m.estimate.energy_pj / 1e6,
+                        m.candidates > 0 ? fmt::format(" (best of {} plans)", m.candidates) : "");
+  }
+  return text;
+}
+
 nlohmann::json run_manifest(const SimulationInput& in, std::optional<std::size_t> image) {
   nlohmann::json m = design_manifest(in.config);
   m["model"] = in.model_path.string();

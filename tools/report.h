@@ -44,6 +44,9 @@ nlohmann::json run_manifest(const SimulationInput& in, std::optional<std::size_t
 inline constexpr const char* kManifestCsvKeys[] = {"model_sha256", "image_sha256", "tool_version", "build_type"};
 
 void print_report(const SimulationInput& in, std::size_t image, const ImageResult& r);
+// The host's tiles, one line per layer with where they came from and the cost model's
+// estimate; "" when the firmware plans every layer.
+std::string mapping_printout(const SimulationInput& in);
 nlohmann::json stats_json(const SimulationInput& in, std::size_t image, const ImageResult& r);
 void write_stats_json(const std::filesystem::path& path, const SimulationInput& in, std::size_t image, const ImageResult& r);
 void write_stats_csv(const std::filesystem::path& path, const SimulationInput& in, std::size_t image, const ImageResult& r);

@@ -62,6 +62,7 @@ int run(const Options& o) {
 
   fmt::print("sim_top: {} on {}\n", o.image.string(), o.model.string());
   fmt::print("design {} (* differs from the default):\n{}", qacc::design_tag(in.config), qacc::config_printout(in.config));
+  if (const std::string mapping = qacc::mapping_printout(in); !mapping.empty()) fmt::print("{}", mapping);
 
   std::optional<qacc::ReferenceSet> golden;
   if (o.check) golden = qacc::load_references(o.reference);

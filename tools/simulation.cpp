@@ -3,6 +3,7 @@
 #include <charconv>
 #include <chrono>
 #include <fstream>
+#include <algorithm>
 #include <optional>
 
 #include "base/binary.h"
@@ -50,6 +51,7 @@ SimulationInput prepare_input(const ArchConfig& config, const std::filesystem::p
   in.model_file = read_file(model, kModelMaxBytes);
   in.model = decode_model(in.model_file.data(), in.model_file.size(), model.string());
   check_buffers_fit(in.config, in.model);
+  in.mapping = map_layers(in.config, in.model);
   return in;
 }
 
@@ -132,7 +134,12 @@ SimulationResult simulate(const SimulationInput& in, const ImageCallback& on_ima
   platform = &top;
   std::vector<std::vector<std::uint8_t>> pixels;
   for (const auto& image : in.images) pixels.push_back(image.pixels);
-  top.load(in.model_file, std::move(pixels));
+  // The host's tiles go to the firmware in the boot page; none when the firmware plans
+  // every layer.
+  std::vector<Platform::TilePlanEntry> plan;
+  if (std::any_of(in.mapping.begin(), in.mapping.end(), [](const LayerMapping& m) { return m.source != "firmware"; }))
+    for (const LayerMapping& m : in.mapping) plan.push_back({m.tiles.out_channels, m.tiles.rows, m.tiles.in_channels});
+  top.load(in.model_file, std::move(pixels), std::move(plan));
   if (in.fault.kind != FaultInjection::Kind::kNone && in.fault.kind != FaultInjection::Kind::kMisreportedBuffers &&
       in.fault.layer >= in.model.layers.size())
     throw UsageError(fmt::format("--inject-fault: layer {} of {}", in.fault.layer, in.model.layers.size()));

@@ -15,6 +15,7 @@
 #include "model/sim/timeline.h"
 #include "model/io/model_file.h"
 #include "sw/firmware.h"
+#include "tools/mapper.h"
 
 namespace qacc {
 
@@ -51,6 +52,7 @@ struct SimulationInput {
   Timeline::Detail timeline_detail = Timeline::Detail::kBurst;
   bool keep_results = true;              // false: results only reach the callback
   FaultInjection fault;
+  std::vector<LayerMapping> mapping;     // the host's tiles per layer (map_layers)
 };
 
 struct ImageResult {

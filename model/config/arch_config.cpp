@@ -110,6 +110,12 @@ const std::map<std::string, Key>& keys() {
       {"dram_bytes", number_key("dram_bytes", &ArchConfig::dram_bytes)},
       {"quantum_cycles", number_key("quantum_cycles", &ArchConfig::quantum_cycles)},
       {"layer_overlap", choice_key("layer_overlap", &ArchConfig::layer_overlap, {{"off", false}, {"on", true}})},
+      {"mapping", choice_key("mapping", &ArchConfig::mapping,
+                             {{"firmware", MappingMode::kFirmware}, {"search", MappingMode::kSearch},
+                              {"whole-layer", MappingMode::kWholeLayer}})},
+      {"mapping_objective", choice_key("mapping_objective", &ArchConfig::mapping_objective,
+                                       {{"latency", MappingObjective::kLatency}, {"energy", MappingObjective::kEnergy},
+                                        {"edp", MappingObjective::kEdp}})},
       {"energy_mac_pj", number_key("energy_mac_pj", &ArchConfig::energy_mac_pj)},
       {"energy_sram_byte_pj", number_key("energy_sram_byte_pj", &ArchConfig::energy_sram_byte_pj)},
       {"energy_dram_byte_pj", number_key("energy_dram_byte_pj", &ArchConfig::energy_dram_byte_pj)},
@@ -122,6 +128,25 @@ const std::map<std::string, Key>& keys() {
 
 void set_key(ArchConfig& c, const std::string& key, const std::string& value) {
   // "pe: RxC" sets both dimensions, so a sweep can step through shapes.
+  // "mapping.<layer>: OC/ROWS/IC" pins a layer's tiles (checked against the model
+  // before a run: tools/simulation.h).
+  if (key.rfind("mapping.", 0) == 0 && key.size() > 8) {
+    std::uint32_t parts[3] = {};
+    const char* at = value.data();
+    const char* end = value.data() + value.size();
+    bool ok = true;
+    for (int i = 0; i < 3 && ok; ++i) {
+      const auto [next, error] = std::from_chars(at, end, parts[i]);
+      ok = error == std::errc() && parts[i] > 0 && (i == 2 ? next == end : next != end && *next == '/');
+      at = next + 1;
+    }
+    const TileChoice t{parts[0], parts[1], parts[2]};
+    if (!ok)
+      throw UsageError(fmt::format("config key {}: '{}', expected OUT_CHANNELS/ROWS/IN_CHANNELS, each >= 1, e.g. 128/1/256",
+                                   key, value));
+    c.mapping_pins[key.substr(8)] = t;
+    return;
+  }
   if (key == "pe") {
     const auto x = value.find('x');
     if (x == std::string::npos)
@@ -249,6 +274,8 @@ ArchConfig parse_arch_config(const std::string& yaml, const std::string& what) {
 std::vector<std::pair<std::string, std::string>> describe(const ArchConfig& c) {
   std::vector<std::pair<std::string, std::string>> out;
   for (const auto& [name, key] : keys()) out.emplace_back(name, key.get(c));
+  for (const auto& [layer, t] : c.mapping_pins)
+    out.emplace_back("mapping." + layer, fmt::format("{}/{}/{}", t.out_channels, t.rows, t.in_channels));
   return out;
 }
 

@@ -4,6 +4,7 @@
 // the command line, validated, printed at start, passed by const reference.
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,19 @@ enum class DramModel { kSimple, kDramSys, kBanked };
 enum class SramModel { kIdeal, kPorted };
 // Per bank: one port for reads and writes (1rw), or a read port and a write port (1r1w).
 enum class SramPortKind { k1RW, k1R1W };
+// Who chooses a layer's tiles (docs/architecture.md §6): the firmware's own planner
+// (least DRAM traffic over halvings), the host's mapper (a search scored by the cost
+// model), or one pass per layer where the buffers hold it. Pinned layers
+// (mapping.<layer>) keep their pins whatever the mode.
+enum class MappingMode { kFirmware, kSearch, kWholeLayer };
+enum class MappingObjective { kLatency, kEnergy, kEdp };
+// A layer's tiles: output channels, output rows, input channels per pass.
+struct TileChoice {
+  std::uint32_t out_channels = 0, rows = 0, in_channels = 0;
+  bool operator==(const TileChoice& o) const {
+    return out_channels == o.out_channels && rows == o.rows && in_channels == o.in_channels;
+  }
+};
 
 const char* to_string(Dataflow dataflow);
 
@@ -63,6 +77,9 @@ struct ArchConfig {
   // A START is queued while a layer runs, which then starts the next at once with its
   // first weights prefetched (docs/timing.md §7); the firmware programs ahead.
   bool layer_overlap = false;
+  MappingMode mapping = MappingMode::kFirmware;
+  MappingObjective mapping_objective = MappingObjective::kLatency;
+  std::map<std::string, TileChoice> mapping_pins;  // by layer name: mapping.<layer>: OC/ROWS/IC
 
   // Energy per event and area per unit, for the proxies of model/timing/energy_model.h.
   // Defaults and their sources: docs/design-space.md.

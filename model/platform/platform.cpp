@@ -95,7 +95,10 @@ void Platform::read_memory(std::uint64_t addr, void* data, std::size_t bytes) {
   if (bytes > 0) std::memcpy(data, dmi(addr, bytes), bytes);
 }
 
-void Platform::load(std::vector<std::uint8_t> model_file, std::vector<std::vector<std::uint8_t>> images) {
+void Platform::load(std::vector<std::uint8_t> model_file, std::vector<std::vector<std::uint8_t>> images,
+                    std::vector<TilePlanEntry> plan) {
+  if (plan.size() > mm::kBootPlanMaxEntries)
+    fail("loader: a tile plan of {} layers, the boot page holds {}", plan.size(), mm::kBootPlanMaxEntries);
   const std::uint64_t image_bytes = images.empty() ? 0 : images.front().size();
   for (const auto& image : images)
     if (image.size() != image_bytes) fail("loader: images of different sizes ({} and {} bytes)", image_bytes, image.size());
@@ -105,6 +108,7 @@ void Platform::load(std::vector<std::uint8_t> model_file, std::vector<std::vecto
          "they need {} bytes", config_.dram_bytes, model_file.size(), images.size(), mm::kHeapReserve, layout.needed);
   model_file_ = std::move(model_file);
   images_ = std::move(images);
+  plan_ = std::move(plan);
 }
 
 void Platform::start_of_simulation() {
@@ -118,11 +122,14 @@ void Platform::start_of_simulation() {
       {mm::kBootMagic, mm::kBootMagicValue}, {mm::kBootModelAddr, mm::kModel},
       {mm::kBootModelBytes, model_file_.size()}, {mm::kBootImageAddr, first_image},
       {mm::kBootImageBytes, image_bytes},    {mm::kBootImageCount, images_.size()},
-      {mm::kBootHeapAddr, heap},             {mm::kBootHeapBytes, config_.dram_bytes - heap}};
+      {mm::kBootHeapAddr, heap},             {mm::kBootHeapBytes, config_.dram_bytes - heap},
+      {mm::kBootPlanCount, plan_.size()}};
   for (const auto& [offset, value] : boot) {
     const auto word = static_cast<std::uint32_t>(value);
     write_memory(mm::kBootInfo + offset, &word, sizeof word);
   }
+  for (std::size_t i = 0; i < plan_.size(); ++i)
+    write_memory(mm::kBootPlan + i * mm::kBootPlanEntryBytes, plan_[i].data(), mm::kBootPlanEntryBytes);
 }
 
 namespace {

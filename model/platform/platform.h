@@ -2,6 +2,7 @@
 // The whole platform: CPU (running the firmware), bus, DRAM and accelerator, wired as
 // the memory map in memory_map.h says. A loader socket places the model and the image
 // in DRAM through DMI before the simulation starts and reads results back after.
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -38,10 +39,13 @@ class Platform : public sc_core::sc_module {
   void write_memory(std::uint64_t addr, const void* data, std::size_t bytes);
   void read_memory(std::uint64_t addr, void* data, std::size_t bytes);
 
-  // Places model, images (all of one size) and boot information where memory_map.h
-  // puts them, when the simulation starts (the bus's sockets are bound only at the end
-  // of elaboration). Throws qacc::Error if they do not fit DRAM.
-  void load(std::vector<std::uint8_t> model_file, std::vector<std::vector<std::uint8_t>> images);
+  // Places model, images (all of one size), boot information and the host's tile plan
+  // (per layer: output channels, rows, input channels; zeros: the firmware plans)
+  // where memory_map.h puts them, when the simulation starts (the bus's sockets are
+  // bound only at the end of elaboration). Throws qacc::Error if they do not fit.
+  using TilePlanEntry = std::array<std::uint32_t, 3>;
+  void load(std::vector<std::uint8_t> model_file, std::vector<std::vector<std::uint8_t>> images,
+            std::vector<TilePlanEntry> plan = {});
 
   // Names the layers by index, for layer_name.
   void name_layers(std::vector<std::string> names) { layer_names_ = std::move(names); }
@@ -72,6 +76,7 @@ class Platform : public sc_core::sc_module {
   bool traced_clock_ = false;
   std::vector<std::uint8_t> model_file_;
   std::vector<std::vector<std::uint8_t>> images_;
+  std::vector<TilePlanEntry> plan_;
   std::vector<std::string> layer_names_;
 };
 

@@ -1,0 +1,234 @@
+#include "tools/mapper.h"
+
+#include <algorithm>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "base/error.h"
+#include "model/timing/cost_model.h"
+#include "sw/tiling.h"
+
+namespace qacc {
+namespace {
+
+using timing::ceil_div;
+
+// A dimension of `total` cut into tiles of `size`: {size, count} pieces, the full ones
+// first and the edge last, as the controller walks them.
+std::vector<std::pair<std::uint32_t, std::uint64_t>> pieces(std::uint32_t total, std::uint32_t size) {
+  std::vector<std::pair<std::uint32_t, std::uint64_t>> out;
+  if (total / size > 0) out.push_back({size, total / size});
+  if (total % size > 0) out.push_back({total % size, 1});
+  return out;
+}
+
+// DMA time of `rows` rows of `row_bytes` each, with bursts pipelined up to
+// dma_max_outstanding deep: each burst occupies the issue stage for its setup, the
+// data port for its beats, and a place for its whole latency; the last one's latency
+// shows. With one burst in flight: timing::dma_transfer_cycles exactly.
+struct Transfer {
+  std::uint64_t cycles = 0, bytes = 0;
+};
+Transfer transfer(const ArchConfig& c, std::uint64_t rows, std::uint64_t row_bytes) {
+  Transfer t;
+  if (rows == 0 || row_bytes == 0) return t;
+  const std::uint64_t bw = std::min<std::uint64_t>(c.dma_bus_bytes, c.dram_bytes_per_cycle);
+  const auto interval = [&](std::uint64_t bytes) {
+    const std::uint64_t burst = timing::dma_burst_cycles(c, bytes);
+    return std::max({std::uint64_t{c.dma_setup_cycles}, ceil_div(bytes, bw), ceil_div(burst, c.dma_max_outstanding)});
+  };
+  const std::uint64_t full = row_bytes / c.dma_burst_bytes, rest = row_bytes % c.dma_burst_bytes;
+  std::uint64_t per_row = full * interval(c.dma_burst_bytes) + (rest > 0 ? interval(rest) : 0);
+  const std::uint64_t last = rest > 0 ? rest : c.dma_burst_bytes;
+  t.cycles = rows * per_row + timing::dma_burst_cycles(c, last) - interval(last);
+  t.bytes = rows * row_bytes;
+  return t;
+}
+
+// Rows that lie back to back in DRAM and in the buffer move as one.
+Transfer transfer_2d(const ArchConfig& c, std::uint64_t rows, std::uint64_t row_bytes, bool contiguous) {
+  return contiguous ? transfer(c, 1, rows * row_bytes) : transfer(c, rows, row_bytes);
+}
+
+// Sizes worth trying for a dimension of `total`: every size that gives a different
+// number of tiles (the smallest such), and the multiples of `step`; with `even`, even
+// sizes only (a pooled tile holds whole row pairs), and the whole dimension.
+std::vector<std::uint32_t> sizes(std::uint32_t total, std::uint32_t step, bool even) {
+  std::set<std::uint32_t> out;
+  for (std::uint32_t n = 1; n <= total; ++n) out.insert(static_cast<std::uint32_t>(ceil_div(total, n)));
+  for (std::uint32_t v = step; v <= total; v += step) out.insert(v);
+  std::vector<std::uint32_t> list;
+  for (const std::uint32_t v : out)
+    if (!even || v % 2 == 0 || v == total) list.push_back(v);
+  return list;
+}
+
+double objective(const ArchConfig& c, const LayerEstimate& e) {
+  switch (c.mapping_objective) {
+    case MappingObjective::kLatency: return static_cast<double>(e.cycles);
+    case MappingObjective::kEnergy: return e.energy_pj;
+    case MappingObjective::kEdp: return e.energy_pj * static_cast<double>(e.cycles);
+  }
+  return 0;
+}
+
+LayerDescriptor with_tiles(LayerDescriptor d, const TileChoice& t) {
+  d.tile_out_channels = t.out_channels;
+  d.tile_rows = t.rows;
+  d.tile_in_channels = t.in_channels;
+  return d;
+}
+
+bool accepted(const ArchConfig& c, const LayerDescriptor& d) {
+  return descriptor_problem(d).empty() &&
+         fits(buffer_needs(d), {c.input_buffer_bytes, c.weight_buffer_bytes, c.output_buffer_bytes});
+}
+
+}  // namespace
+
+LayerEstimate estimate_layer(const ArchConfig& c, const LayerDescriptor& d) {
+  LayerEstimate e;
+  const std::uint32_t k2 = d.kernel * d.kernel, pad = d.padding();
+  const std::uint64_t plane = std::uint64_t{d.in_height} * d.in_width;
+  const std::uint32_t result_rows_per_row = d.pool() ? 2 : 1;
+  const auto oc_pieces = pieces(d.out_channels, d.tile_out_channels);
+  const auto row_pieces = pieces(d.out_height(), d.tile_rows);
+  const auto ic_pieces = pieces(d.in_channels, d.tile_in_channels);
+  bool first_load = true;
+  std::uint64_t sram_bytes = 0, dram_bytes = 0;
+  std::int64_t final_adjust = 0;
+  for (const auto& [ocs, oc_n] : oc_pieces)
+    for (const auto& [rows, row_n] : row_pieces) {
+      const std::uint64_t tiles = oc_n * row_n;
+      // A step's input rows in the buffer include the halo; those outside the map are
+      // not loaded. Channels move as one block only when their rows lie back to back
+      // on both sides (no halo rows in the buffer, the whole map loaded).
+      const std::uint64_t rows_in = rows + 2 * pad;
+      const std::uint64_t valid = std::min<std::uint64_t>(rows_in, d.in_height);
+      const std::uint64_t positions = std::uint64_t{rows} * d.out_width();
+      // The tile's store: a row of results per output channel, one block when the
+      // tile spans the whole map.
+      const std::uint64_t result_row_bytes = std::uint64_t{rows / result_rows_per_row} * d.result_width();
+      const Transfer store = transfer_2d(c, ocs, result_row_bytes, rows == d.out_height());
+      const std::uint64_t ppu = timing::ppu_cycles(c, std::uint64_t{ocs} * positions);
+      for (const auto& [ics, ic_n] : ic_pieces) {
+        const timing::TileShape shape{std::uint64_t{ics} * k2, positions, ocs};
+        const std::uint64_t compute = timing::compute_cycles(c, shape);
+        const timing::SramTraffic traffic = timing::compute_traffic(c, shape);
+        // A channel's rows are one block when the step loads the whole map; whole
+        // input channels make the weight rows one block.
+        const Transfer inputs = transfer_2d(c, ics, valid * d.in_width, valid * d.in_width == plane && valid == rows_in);
+        const Transfer weights = transfer_2d(c, ocs, std::uint64_t{ics} * k2, ics == d.in_channels);
+        const Transfer bias = transfer(c, 1, 4 * std::uint64_t{ocs});
+        // The edge chunk is a tile's last; with one piece every chunk is the same.
+        const bool edge = ic_pieces.size() > 1 && ics == ic_pieces.back().first;
+        const std::uint64_t last_chunks = ic_pieces.size() == 1 ? 1 : edge ? 1 : 0;
+        const std::uint64_t firsts = ic_pieces.size() == 1 || !edge ? 1 : 0;  // the first chunk is a full one
+        const std::uint64_t steps = tiles * ic_n;
+        const std::uint64_t load = inputs.cycles + weights.cycles;
+        if (first_load) e.cycles += load + bias.cycles;
+        first_load = false;
+        // Each step: its pass (and at a tile's last chunk the PPU) against the DMA's
+        // work meanwhile: the next step's loads, and the finished tile's store.
+        const std::uint64_t step = std::max(compute, load);
+        const std::uint64_t last_step = std::max(compute + ppu, load + store.cycles);
+        e.cycles += (steps - tiles * last_chunks) * step + tiles * last_chunks * last_step;
+        // The layer's final step (the last kind walked) has no next loads: its pass and
+        // post-processing, then its store alone.
+        if (last_chunks > 0) final_adjust = compute + ppu + store.cycles - last_step;
+        e.cycles += tiles * firsts * bias.cycles;
+        e.steps += steps;
+        dram_bytes += steps * (inputs.bytes + weights.bytes) + tiles * firsts * bias.bytes;
+        sram_bytes += steps * (traffic.input_reads + traffic.weight_reads + traffic.psum_reads + traffic.psum_writes +
+                               inputs.bytes + weights.bytes);
+      }
+      dram_bytes += tiles * store.bytes;
+      sram_bytes += tiles * (5 * std::uint64_t{ocs} * positions + 2 * store.bytes);
+    }
+  e.cycles = static_cast<std::uint64_t>(static_cast<std::int64_t>(e.cycles) + final_adjust);
+  e.energy_pj = c.energy_mac_pj * static_cast<double>(d.macs()) + c.energy_sram_byte_pj * static_cast<double>(sram_bytes) +
+                c.energy_dram_byte_pj * static_cast<double>(dram_bytes);
+  return e;
+}
+
+std::vector<TileChoice> candidate_tiles(const ArchConfig& c, const LayerDescriptor& shape) {
+  const auto r = static_cast<std::uint32_t>(c.pe_rows), col = static_cast<std::uint32_t>(c.pe_cols);
+  const std::uint32_t k2 = shape.kernel * shape.kernel;
+  // The array side each dimension lies along: output channels on the columns (WS,
+  // OS); input channels x taps on the rows (WS, IS).
+  const std::uint32_t oc_step = c.dataflow == Dataflow::kInputStationary ? shape.out_channels : col;
+  const std::uint32_t ic_step =
+      c.dataflow == Dataflow::kOutputStationary ? shape.in_channels : std::max<std::uint32_t>(1, r / std::max(1u, k2));
+  std::vector<TileChoice> out;
+  for (const std::uint32_t oc : sizes(shape.out_channels, oc_step, false))
+    for (const std::uint32_t rows : sizes(shape.out_height(), shape.out_height(), shape.pool()))
+      for (const std::uint32_t ic : sizes(shape.in_channels, ic_step, false)) {
+        const TileChoice t{oc, rows, ic};
+        if (accepted(c, with_tiles(shape, t))) out.push_back(t);
+      }
+  return out;
+}
+
+std::vector<LayerMapping> map_layers(const ArchConfig& c, const QuantModel& model) {
+  for (const auto& [name, tiles] : c.mapping_pins) {
+    const bool known = std::any_of(model.layers.begin(), model.layers.end(), [&](const QuantLayer& l) { return l.name == name; });
+    if (!known) throw UsageError(fmt::format("config key mapping.{}: the model has no layer {}", name, name));
+  }
+  std::vector<LayerMapping> out;
+  for (std::size_t i = 0; i < model.layers.size(); ++i) {
+    const QuantLayer& l = model.layers[i];
+    const LayerDescriptor shape = sw::layer_shape(l, static_cast<std::uint32_t>(i));
+    LayerMapping m;
+    m.layer = l.name;
+    if (const auto pin = c.mapping_pins.find(l.name); pin != c.mapping_pins.end()) {
+      const TileChoice& t = pin->second;
+      const LayerDescriptor d = with_tiles(shape, t);
+      const auto key = fmt::format("config key mapping.{}: {}/{}/{}", l.name, t.out_channels, t.rows, t.in_channels);
+      if (t.out_channels > shape.out_channels || t.rows > shape.out_height() || t.in_channels > shape.in_channels)
+        throw UsageError(fmt::format("{} does not cover layer {} ({} output channels, {} rows, {} input channels)", key,
+                                     l.name, shape.out_channels, shape.out_height(), shape.in_channels));
+      if (const std::string problem = descriptor_problem(d); !problem.empty())
+        throw UsageError(fmt::format("{} for layer {}: {}", key, l.name, problem));
+      if (const auto overflow = first_overflow(buffer_needs(d), {c.input_buffer_bytes, c.weight_buffer_bytes,
+                                                                 c.output_buffer_bytes}))
+        throw UsageError(fmt::format("{} does not fit the buffers of layer {}: {} bytes needed where {} has {}", key,
+                                     l.name, overflow->needed,
+                                     overflow->buffer == Buffer::kInput    ? "input_buffer_bytes"
+                                     : overflow->buffer == Buffer::kWeight ? "weight_buffer_bytes"
+                                                                               : "output_buffer_bytes",
+                                     overflow->size));
+      m.tiles = t;
+      m.source = "pinned";
+      m.estimate = estimate_layer(c, d);
+    } else if (c.mapping == MappingMode::kWholeLayer &&
+               accepted(c, with_tiles(shape, {shape.out_channels, shape.out_height(), shape.in_channels}))) {
+      m.tiles = {shape.out_channels, shape.out_height(), shape.in_channels};
+      m.source = "whole-layer";
+      m.estimate = estimate_layer(c, with_tiles(shape, m.tiles));
+    } else if (c.mapping == MappingMode::kSearch) {
+      double best = 0;
+      std::uint64_t best_steps = 0;
+      for (const TileChoice& t : candidate_tiles(c, shape)) {
+        const LayerEstimate e = estimate_layer(c, with_tiles(shape, t));
+        const double score = objective(c, e);
+        ++m.candidates;
+        // Ties go to fewer, larger steps.
+        if (m.source.empty() || score < best || (score == best && e.steps < best_steps)) {
+          best = score;
+          best_steps = e.steps;
+          m.tiles = t;
+          m.estimate = e;
+          m.source = "search";
+        }
+      }
+      if (m.source.empty()) m.source = "firmware";  // nothing fits: the firmware says so
+    } else {
+      m.source = "firmware";
+    }
+    out.push_back(m);
+  }
+  return out;
+}
+
+}  // namespace qacc
