@@ -86,6 +86,11 @@ row sim_top "banked: zero banks" $S --set dram_model=banked --set dram_memspec=$
 row sim_top "banked: mapping short of the device" $S --set dram_model=banked --set dram_memspec=$bad/mapping_short.json
 row sim_top "--set: SRAM width 0" $S --set sram_model=ported --set input_buffer_width=0
 row sim_top "--set: unknown SRAM ports" $S --set sram_ports=2rw
+row sim_top "--set: fold overlap with ported buffers" $S --set sram_model=ported --set fold_overlap=on
+row sim_top "mapping pin: does not fit" $S --set mapping.conv2=192/16/64
+row sim_top "mapping pin: does not cover the layer" $S --set mapping.fc8=20/1/128
+row sim_top "mapping pin: no such layer" $S --set mapping.fc9=1/1/1
+row sim_top "mapping pin: malformed" $S --set mapping.fc6=128x1x256
 row sim_top "--pe: malformed" $S --pe 16
 row sim_top "unknown option" $S --frobnicate
 row sim_top "--log-level: unknown level" $S --log-level loud

@@ -2,7 +2,8 @@
 # with one burst in flight and the simple DRAM, and compares the total and every
 # layer's cycles, DMA busy time and stalls with GOLDEN.json, the figures the model gave
 # before bursts could overlap (extracted from tests/golden/stats at commit 246bcad;
-# total_cycles since raised by 2: the firmware reads FEATURES at boot, 8c36c89).
+# total_cycles since raised by 2: the firmware reads FEATURES at boot, 8c36c89; and by
+# 42: it reads the host's tile plan count from the boot page).
 execute_process(COMMAND ${CMD} RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err)
 if(NOT code STREQUAL "0")
   message(FATAL_ERROR "sim_top exit code ${code}\nstdout: ${out}\nstderr: ${err}")

@@ -88,6 +88,9 @@ constexpr const char* kAllKeys =
     "dram_bytes: 2097152\n"
     "quantum_cycles: 500\n"
     "layer_overlap: on\n"
+    "mapping: search\n"
+    "mapping_objective: edp\n"
+    "mapping.fc6: 128/1/256\n"
     "energy_mac_pj: 0.25\n"
     "energy_sram_byte_pj: 3\n"
     "energy_dram_byte_pj: 200\n"
@@ -139,12 +142,13 @@ TEST(ArchConfig, DescribeRoundTripsThroughAFile) {
   const ArchConfig c = load_arch_config(first.path());
   const auto lines = describe(c);
   // Every key of the file, once each.
-  EXPECT_EQ(lines.size(), 34u);
+  EXPECT_EQ(lines.size(), 37u);
   std::map<std::string, std::string> values(lines.begin(), lines.end());
   EXPECT_EQ(values.size(), lines.size());
   EXPECT_EQ(values["dataflow"], "os");
   EXPECT_EQ(values["clock_mhz"], "750.5");
   EXPECT_EQ(values["dram_bytes"], "2097152");
+  EXPECT_EQ(values["mapping.fc6"], "128/1/256");
 
   std::string text;
   for (const auto& [key, value] : lines) text += key + ": " + value + "\n";

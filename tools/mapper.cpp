@@ -127,7 +127,7 @@ LayerEstimate estimate_layer(const ArchConfig& c, const LayerDescriptor& d) {
         const std::uint64_t firsts = ic_pieces.size() == 1 || !edge ? 1 : 0;  // the first chunk is a full one
         const std::uint64_t steps = tiles * ic_n;
         const std::uint64_t load = inputs.cycles + weights.cycles;
-        if (first_load) e.cycles += load + bias.cycles;
+        if (first_load) e.cycles += load;  // its bias: with every first chunk, below
         first_load = false;
         // Each step: its pass (and at a tile's last chunk the PPU) against the DMA's
         // work meanwhile: the next step's loads, and the finished tile's store.

@@ -159,7 +159,8 @@ void set_key(ArchConfig& c, const std::string& key, const std::string& value) {
   if (it == keys().end()) {
     std::string known;
     for (const auto& [name, unused] : keys()) known += (known.empty() ? "" : ", ") + name;
-    throw UsageError(fmt::format("config: unknown key '{}' (known keys: {}, and pe=ROWSxCOLS)", key, known));
+    throw UsageError(
+        fmt::format("config: unknown key '{}' (known keys: {}, and pe=ROWSxCOLS, mapping.<layer>=OUT/ROWS/IN)", key, known));
   }
   try {
     it->second.set(c, value);

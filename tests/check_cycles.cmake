@@ -1,0 +1,18 @@
+# Runs CMD (sim_top writing its statistics to STATS) and checks layer LAYER (index)
+# takes at most LAYER_MAX cycles and the accelerator's total is below TOTAL_BELOW.
+# Usage: cmake "-DCMD=sim_top;...;--stats-json;F" -DSTATS=F -DLAYER=5 -DLAYER_MAX=N -DTOTAL_BELOW=M -P check_cycles.cmake
+execute_process(COMMAND ${CMD} RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT code STREQUAL "0")
+  message(FATAL_ERROR "exit code ${code}\n${out}\n${err}")
+endif()
+file(READ ${STATS} json)
+string(JSON name GET "${json}" layers ${LAYER} name)
+string(JSON cycles GET "${json}" layers ${LAYER} cycles)
+string(JSON total GET "${json}" total accelerator_cycles)
+message("${name}: ${cycles} cycles (at most ${LAYER_MAX}); accelerator ${total} cycles (below ${TOTAL_BELOW})")
+if(cycles GREATER LAYER_MAX)
+  message(FATAL_ERROR "${name} takes ${cycles} cycles, more than ${LAYER_MAX}")
+endif()
+if(NOT total LESS TOTAL_BELOW)
+  message(FATAL_ERROR "the accelerator takes ${total} cycles, not below ${TOTAL_BELOW}")
+endif()

@@ -1,0 +1,84 @@
+// The host's mapper: its estimate of a layer counted by hand, its candidates all
+// accepted by the accelerator, and pins checked against the model.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "base/error.h"
+#include "contract/registers.h"
+#include "model/timing/cost_model.h"
+#include "tools/mapper.h"
+
+namespace qacc {
+namespace {
+
+// fc8 of VGG-lite: 128 inputs, 10 outputs, no ReLU, as one step.
+LayerDescriptor fc8() {
+  LayerDescriptor d;
+  d.type = static_cast<std::uint32_t>(LayerType::kDense);
+  d.in_channels = 128;
+  d.in_height = 1;
+  d.in_width = 1;
+  d.out_channels = 10;
+  d.kernel = 1;
+  d.tile_out_channels = 10;
+  d.tile_rows = 1;
+  d.tile_in_channels = 128;
+  return d;
+}
+
+TEST(Mapper, EstimatesAOneStepLayerByHand) {
+  // 16x16 OS, one burst in flight, the simple DRAM (latency 40, 16 B/cycle, setup 4):
+  // a one-step layer runs serially. Inputs, 128 bytes in one burst: 4 + 40 + 8 = 52;
+  // weights, 10 whole rows = 1,280 bytes in 5 bursts of 60: 300; the bias, 40 bytes:
+  // 4 + 40 + 3 = 47; the pass, 1 x 1 fold of K + R + C - 2 + R = 128 + 30 + 16 = 174;
+  // the PPU, 10 outputs on 16 lanes: 1 + 4 = 5; the store, 10 bytes: 4 + 40 + 1 = 45.
+  // 52 + 300 + 47 + 174 + 5 + 45 = 623, what sim_top measures for fc8 on this design.
+  ArchConfig c;
+  c.dataflow = Dataflow::kOutputStationary;
+  c.dma_max_outstanding = 1;
+  const LayerEstimate e = estimate_layer(c, fc8());
+  EXPECT_EQ(e.cycles, 623u);
+  EXPECT_EQ(e.steps, 1u);
+  // Energy: 1,280 MACs, DRAM bytes 128 + 1,280 + 40 + 10, buffer bytes of the pass,
+  // the DMA and the PPU, at the default proxies.
+  EXPECT_GT(e.energy_pj, 0.3 * 1280 + 160.0 * (128 + 1280 + 40 + 10));
+}
+
+TEST(Mapper, MoreBurstsInFlightNeverEstimateSlower) {
+  ArchConfig one;
+  one.dma_max_outstanding = 1;
+  ArchConfig eight;
+  LayerDescriptor d = fc8();
+  d.tile_out_channels = 5;
+  d.tile_in_channels = 32;
+  EXPECT_LE(estimate_layer(eight, d).cycles, estimate_layer(one, d).cycles);
+}
+
+TEST(Mapper, EveryCandidateIsAccepted) {
+  ArchConfig c;
+  LayerDescriptor conv;
+  conv.type = static_cast<std::uint32_t>(LayerType::kConv2d);
+  conv.flags = regs::kFlagRelu | regs::kFlagMaxPool;
+  conv.in_channels = 64;
+  conv.in_height = 16;
+  conv.in_width = 16;
+  conv.out_channels = 192;
+  conv.kernel = 3;
+  const auto candidates = candidate_tiles(c, conv);
+  ASSERT_FALSE(candidates.empty());
+  for (const TileChoice& t : candidates) {
+    LayerDescriptor d = conv;
+    d.tile_out_channels = t.out_channels;
+    d.tile_rows = t.rows;
+    d.tile_in_channels = t.in_channels;
+    EXPECT_EQ(descriptor_problem(d), "");
+    EXPECT_TRUE(fits(buffer_needs(d), {c.input_buffer_bytes, c.weight_buffer_bytes, c.output_buffer_bytes}));
+    EXPECT_EQ(t.rows % 2, 0u);  // pooled: whole row pairs
+  }
+  // Not only halvings: 48 output channels (4 tiles of 192) and 3 x 16 columns.
+  EXPECT_TRUE(std::any_of(candidates.begin(), candidates.end(), [](const TileChoice& t) { return t.out_channels == 48; }));
+}
+
+}  // namespace
+}  // namespace qacc
