@@ -1,6 +1,7 @@
 #include "tools/mapper.h"
 
 #include <algorithm>
+#include <initializer_list>
 #include <set>
 
 #include <fmt/format.h>
@@ -25,11 +26,22 @@ std::vector<std::pair<std::uint32_t, std::uint64_t>> pieces(std::uint32_t total,
 
 // DMA time of `rows` rows of `row_bytes` each, with bursts pipelined up to
 // dma_max_outstanding deep: each burst occupies the issue stage for its setup, the
-// data port for its beats, and a place for its whole latency; the last one's latency
-// shows. With one burst in flight: timing::dma_transfer_cycles exactly.
+// data port for its beats, and a place for its whole latency (`busy`, the sum of the
+// largest of those per burst); the last one's latency shows beyond that (`tail`).
+// Transfers queued together share one tail. With one burst in flight the tail is 0
+// and `busy` timing::dma_transfer_cycles exactly.
 struct Transfer {
-  std::uint64_t cycles = 0, bytes = 0;
+  std::uint64_t busy = 0, tail = 0, bytes = 0;
+  std::uint64_t cycles() const { return busy + tail; }
 };
+std::uint64_t together(std::initializer_list<Transfer> transfers) {
+  std::uint64_t busy = 0, tail = 0;
+  for (const Transfer& t : transfers) {
+    busy += t.busy;
+    tail = std::max(tail, t.tail);
+  }
+  return busy + tail;
+}
 Transfer transfer(const ArchConfig& c, std::uint64_t rows, std::uint64_t row_bytes) {
   Transfer t;
   if (rows == 0 || row_bytes == 0) return t;
@@ -41,7 +53,8 @@ Transfer transfer(const ArchConfig& c, std::uint64_t rows, std::uint64_t row_byt
   const std::uint64_t full = row_bytes / c.dma_burst_bytes, rest = row_bytes % c.dma_burst_bytes;
   std::uint64_t per_row = full * interval(c.dma_burst_bytes) + (rest > 0 ? interval(rest) : 0);
   const std::uint64_t last = rest > 0 ? rest : c.dma_burst_bytes;
-  t.cycles = rows * per_row + timing::dma_burst_cycles(c, last) - interval(last);
+  t.busy = rows * per_row;
+  t.tail = timing::dma_burst_cycles(c, last) - interval(last);
   t.bytes = rows * row_bytes;
   return t;
 }
@@ -126,18 +139,18 @@ LayerEstimate estimate_layer(const ArchConfig& c, const LayerDescriptor& d) {
         const std::uint64_t last_chunks = ic_pieces.size() == 1 ? 1 : edge ? 1 : 0;
         const std::uint64_t firsts = ic_pieces.size() == 1 || !edge ? 1 : 0;  // the first chunk is a full one
         const std::uint64_t steps = tiles * ic_n;
-        const std::uint64_t load = inputs.cycles + weights.cycles;
+        const std::uint64_t load = together({inputs, weights});
         if (first_load) e.cycles += load;  // its bias: with every first chunk, below
         first_load = false;
         // Each step: its pass (and at a tile's last chunk the PPU) against the DMA's
         // work meanwhile: the next step's loads, and the finished tile's store.
         const std::uint64_t step = std::max(compute, load);
-        const std::uint64_t last_step = std::max(compute + ppu, load + store.cycles);
+        const std::uint64_t last_step = std::max(compute + ppu, together({inputs, weights, store}));
         e.cycles += (steps - tiles * last_chunks) * step + tiles * last_chunks * last_step;
         // The layer's final step (the last kind walked) has no next loads: its pass and
         // post-processing, then its store alone.
-        if (last_chunks > 0) final_adjust = compute + ppu + store.cycles - last_step;
-        e.cycles += tiles * firsts * bias.cycles;
+        if (last_chunks > 0) final_adjust = compute + ppu + store.cycles() - last_step;
+        e.cycles += tiles * firsts * bias.busy;  // behind the weights, in their tail
         e.steps += steps;
         dram_bytes += steps * (inputs.bytes + weights.bytes) + tiles * firsts * bias.bytes;
         sram_bytes += steps * (traffic.input_reads + traffic.weight_reads + traffic.psum_reads + traffic.psum_writes +

@@ -1,0 +1,150 @@
+// sim_mapcheck: how good the mapper's choices are, measured. For one design, the
+// search's candidate plans of every layer (all, or an even sample) are simulated with
+// sim_top, every layer pinned at once so that one run measures one candidate of each
+// layer; each layer's best measured plan is then set against the mapper's choice
+// (simulated too). Exit 1 when a choice is more than --tolerance slower.
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "base/binary.h"
+#include "base/cli.h"
+#include "base/error.h"
+#include "sw/tiling.h"
+#include "tools/mapper.h"
+#include "tools/process_pool.h"
+#include "tools/simulation.h"
+#include "tools/systemc_main.h"
+
+namespace {
+
+struct Options {
+  std::filesystem::path model = qacc::default_model_path();
+  std::filesystem::path image = qacc::default_image_path();
+  std::filesystem::path config_file;
+  std::vector<std::string> overrides;
+  std::size_t sample = 0;  // 0: every candidate
+  int jobs = 0;
+  double tolerance = 0.02;
+  std::filesystem::path work;
+};
+
+// Each layer's cycles from a sim_top --stats-csv file, in layer order.
+std::vector<std::uint64_t> layer_cycles(const std::filesystem::path& csv) {
+  std::ifstream in(csv);
+  std::string header, line;
+  if (!std::getline(in, header)) qacc::fail("{}: no statistics", csv.string());
+  std::vector<std::string> names;
+  std::stringstream h(header);
+  for (std::string cell; std::getline(h, cell, ',');) names.push_back(cell);
+  const auto column = std::find(names.begin(), names.end(), "cycles") - names.begin();
+  std::vector<std::uint64_t> cycles;
+  while (std::getline(in, line)) {
+    std::stringstream row(line);
+    std::string cell;
+    for (std::ptrdiff_t i = 0; i <= column && std::getline(row, cell, ','); ++i) {
+    }
+    cycles.push_back(std::stoull(cell));
+  }
+  return cycles;
+}
+
+std::string tiles(const qacc::TileChoice& t) { return fmt::format("{}/{}/{}", t.out_channels, t.rows, t.in_channels); }
+
+int run(const Options& o) {
+  qacc::ArchConfig config = qacc::load_design(o.config_file, o.overrides);
+  config.mapping = qacc::MappingMode::kSearch;
+  config.mapping_objective = qacc::MappingObjective::kLatency;
+  config.mapping_pins.clear();
+  const qacc::SimulationInput in = qacc::prepare_input(config, o.model);
+  const auto& layers = in.model.layers;
+
+  // Per layer: the mapper's choice first, then the candidates (every k-th).
+  std::vector<std::vector<qacc::TileChoice>> plans(layers.size());
+  std::size_t runs = 0;
+  for (std::size_t l = 0; l < layers.size(); ++l) {
+    plans[l].push_back(in.mapping[l].tiles);
+    const auto all = qacc::candidate_tiles(config, qacc::sw::layer_shape(layers[l], static_cast<std::uint32_t>(l)));
+    const std::size_t step = o.sample == 0 ? 1 : std::max<std::size_t>(1, (all.size() + o.sample - 1) / o.sample);
+    for (std::size_t i = 0; i < all.size(); i += step) plans[l].push_back(all[i]);
+    runs = std::max(runs, plans[l].size());
+  }
+  const std::filesystem::path work =
+      o.work.empty() ? std::filesystem::temp_directory_path() / fmt::format("sim_mapcheck-{}", ::getpid()) : o.work;
+  qacc::create_folder(work);
+  const auto sim_top = std::filesystem::canonical("/proc/self/exe").parent_path() / "sim_top";
+  fmt::print("sim_mapcheck: {} runs of {} (the mapper's plans, then candidates{}), {} jobs\n", runs, sim_top.string(),
+             o.sample == 0 ? "" : fmt::format(", at most {} a layer", o.sample), qacc::resolve_jobs(o.jobs));
+  std::vector<std::vector<std::uint64_t>> measured(runs);
+  std::size_t failed = 0;
+  qacc::run_tasks(
+      runs, qacc::resolve_jobs(o.jobs),
+      [&](std::size_t r) {
+        qacc::Task t;
+        t.argv = {sim_top.string(), "--image", o.image.string(), "--model", o.model.string()};
+        if (!o.config_file.empty()) t.argv.insert(t.argv.end(), {"--config", o.config_file.string()});
+        for (const auto& s : o.overrides) t.argv.insert(t.argv.end(), {"--set", s});
+        for (std::size_t l = 0; l < layers.size(); ++l) {
+          const qacc::TileChoice& p = plans[l][std::min(r, plans[l].size() - 1)];
+          t.argv.insert(t.argv.end(), {"--set", fmt::format("mapping.{}={}", layers[l].name, tiles(p))});
+        }
+        t.argv.insert(t.argv.end(), {"--stats-csv", (work / fmt::format("run{}.csv", r)).string()});
+        t.log = work / fmt::format("run{}.log", r);
+        return t;
+      },
+      {{}, [&](const qacc::TaskExit& e) {
+         if (!e.ok()) {
+           ++failed;
+           fmt::print(stderr, "sim_mapcheck: run {} failed ({}), see {}\n", e.task, e.describe(),
+                      (work / fmt::format("run{}.log", e.task)).string());
+           return;
+         }
+         measured[e.task] = layer_cycles(work / fmt::format("run{}.csv", e.task));
+       }});
+  if (failed > 0) qacc::fail("{} of {} runs failed", failed, runs);
+
+  int worse = 0;
+  fmt::print("{:<6} {:>6} {:>13} {:>10} {:>13} {:>10} {:>7}\n", "layer", "plans", "mapper", "cycles", "best", "cycles",
+             "ratio");
+  for (std::size_t l = 0; l < layers.size(); ++l) {
+    const std::uint64_t chosen = measured[0].at(l);
+    std::size_t best = 0;
+    for (std::size_t r = 1; r < plans[l].size(); ++r)
+      if (measured[r].at(l) < measured[best].at(l)) best = r;
+    const double ratio = static_cast<double>(chosen) / static_cast<double>(measured[best].at(l));
+    if (ratio > 1 + o.tolerance) ++worse;
+    fmt::print("{:<6} {:>6} {:>13} {:>10} {:>13} {:>10} {:>7.4f}{}\n", layers[l].name, plans[l].size() - 1,
+               tiles(plans[l][0]), chosen, tiles(plans[l][best]), measured[best].at(l), ratio,
+               ratio > 1 + o.tolerance ? "  (beyond the tolerance)" : "");
+  }
+  if (o.work.empty()) std::filesystem::remove_all(work);
+  fmt::print("{}: every layer's choice within {:.0f}% of the best measured plan\n", worse == 0 ? "ok" : "NOT ok",
+             100 * o.tolerance);
+  return worse == 0 ? 0 : 1;
+}
+
+}  // namespace
+
+int sc_main(int argc, char** argv) {
+  CLI::App app("sim_mapcheck: the mapper's choices against every candidate plan, simulated");
+  Options o;
+  app.add_option("--model", o.model, "Quantised model file (.qacm)")->capture_default_str();
+  app.add_option("--image", o.image, "The image every run simulates")->capture_default_str();
+  app.add_option("--config", o.config_file, "Architecture config (YAML)");
+  app.add_option("--set", o.overrides, "Override a config key: key=value (repeatable)");
+  app.add_option("--sample", o.sample, "At most this many candidates per layer, evenly spread (0: all)")
+      ->capture_default_str();
+  app.add_option("-j,--jobs", o.jobs, "Simulations at once (0: one per core)");
+  app.add_option("--tolerance", o.tolerance, "Allowed excess of a choice over the best measured plan")
+      ->capture_default_str();
+  app.add_option("--work", o.work, "Keep each run's statistics and log here");
+  return qacc::run_tool("sim_mapcheck", app, argc, argv, [&] { return run(o); });
+}
+
+int main(int argc, char** argv) { return qacc::systemc_main(argc, argv); }
