@@ -149,7 +149,8 @@ LayerEstimate estimate_layer(const ArchConfig& c, const LayerDescriptor& d) {
         e.cycles += (steps - tiles * last_chunks) * step + tiles * last_chunks * last_step;
         // The layer's final step (the last kind walked) has no next loads: its pass and
         // post-processing, then its store alone.
-        if (last_chunks > 0) final_adjust = compute + ppu + store.cycles() - last_step;
+        if (last_chunks > 0)
+          final_adjust = static_cast<std::int64_t>(compute + ppu + store.cycles()) - static_cast<std::int64_t>(last_step);
         e.cycles += tiles * firsts * bias.busy;  // behind the weights, in their tail
         e.steps += steps;
         dram_bytes += steps * (inputs.bytes + weights.bytes) + tiles * firsts * bias.bytes;
@@ -157,7 +158,8 @@ LayerEstimate estimate_layer(const ArchConfig& c, const LayerDescriptor& d) {
                                inputs.bytes + weights.bytes);
       }
       dram_bytes += tiles * store.bytes;
-      sram_bytes += tiles * (5 * std::uint64_t{ocs} * positions + 2 * store.bytes);
+      // The PPU reads 4 bytes a sum and writes the results, which the store reads.
+      sram_bytes += tiles * (4 * std::uint64_t{ocs} * positions + 2 * store.bytes);
     }
   e.cycles = static_cast<std::uint64_t>(static_cast<std::int64_t>(e.cycles) + final_adjust);
   e.energy_pj = c.energy_mac_pj * static_cast<double>(d.macs()) + c.energy_sram_byte_pj * static_cast<double>(sram_bytes) +

@@ -184,6 +184,13 @@ nlohmann::json stats_json(const SimulationInput& in, std::size_t image, const Im
                               {"relu", shape.relu},
                               {"pool", shape.pool}}},
                             {"tile", {l.tile_out_channels, l.tile_rows, l.tile_in_channels}}};
+    // Who chose the tiles, and what the cost model expected of them.
+    if (i < in.mapping.size()) {
+      const LayerMapping& m = in.mapping[i];
+      layer["mapping"] = {{"source", m.source}};
+      if (m.source != "firmware")
+        layer["mapping"].update({{"estimated_cycles", m.estimate.cycles}, {"estimated_energy_pj", m.estimate.energy_pj}});
+    }
     for (const auto& c : stats::columns())
       if (c.where & stats::kLayerJson) stats::set_json(layer, c.key, c.get(row));
     layers.push_back(std::move(layer));

@@ -97,9 +97,10 @@ std::string csv_table(const Sweep& s, const std::vector<Row>& rows) {
     if (c.where & stats::kTotal) text += "," + stats::csv_name(c.total_key.empty() ? c.key : c.total_key);
   for (const auto& f : kBoundKeys) text += fmt::format(",{}", f.key);
   for (const auto& name : layer_names) text += ",cycles_" + name;
+  for (const auto& name : layer_names) text += ",tiles_" + name;  // out/rows/in, as mapping.<layer> takes them
   text += "\n";
   const std::size_t figure_count =
-      1 + std::size(kImageKeys) + std::size(kBoundKeys) + layer_names.size() +
+      1 + std::size(kImageKeys) + std::size(kBoundKeys) + 2 * layer_names.size() +
       static_cast<std::size_t>(std::count_if(stats::columns().begin(), stats::columns().end(),
                                              [](const stats::Column& c) { return (c.where & stats::kTotal) != 0; }));
   for (const auto& r : rows) {
@@ -123,6 +124,10 @@ std::string csv_table(const Sweep& s, const std::vector<Row>& rows) {
         text += "," + csv_number(total.at(pointer(c.total_key.empty() ? c.key : c.total_key)), c.decimals);
     for (const auto& f : kBoundKeys) text += "," + csv_number(r.point.at(f.key), f.decimals);
     for (const auto& l : st["layers"]) text += "," + csv_number(l.at("cycles"), 0);
+    for (const auto& l : st["layers"]) {
+      const json& t = l.at("tile");
+      text += fmt::format(",{}/{}/{}", t.at(0).get<std::uint32_t>(), t.at(1).get<std::uint32_t>(), t.at(2).get<std::uint32_t>());
+    }
     text += "\n";
   }
   return text;

@@ -60,12 +60,12 @@ class Accelerator : public sc_core::sc_module {
   void count_dram(std::function<DramStats()> counters) { dram_counters_ = std::move(counters); }
 
   void inject_hang(std::uint32_t layer_index) { hang_layer_ = layer_index; }
+  void inject_misreported_buffers(std::uint32_t factor);
 
   // Records on `timeline` each layer as a span named `layer_names[index]` with its
   // statistics, the controller's stalls and the interrupt, at pass detail every PE
   // array and PPU pass, and (through the DMA) every burst. Before sc_start.
   void record(Timeline* timeline, std::vector<std::string> layer_names);
-  void inject_misreported_buffers(std::uint32_t factor);
 
  private:
   struct Fault {

@@ -95,30 +95,23 @@ std::vector<PassPhase> pass_phases(const ArchConfig& c, const TileShape& t, bool
   std::vector<PassPhase> phases;
   if (t.macs() == 0) return phases;
   const std::uint64_t r = static_cast<std::uint64_t>(c.pe_rows), col = static_cast<std::uint64_t>(c.pe_cols);
-  if (c.dataflow == Dataflow::kWeightStationary) {
+  if (c.dataflow != Dataflow::kOutputStationary) {
+    // WS keeps weights and streams inputs, IS the other way round: the reduction on
+    // the rows, M (WS) or P (IS) on the columns, the other streamed.
+    const bool ws = c.dataflow == Dataflow::kWeightStationary;
+    const std::uint64_t cols = ws ? t.m : t.p, stream = ws ? t.p : t.m;
     const auto k_blocks = blocks(t.k, r, first_chunk);
     for (std::size_t i = 0; i < k_blocks.size(); ++i) {
       const auto [kb, kn] = k_blocks[i];
       const bool from_bias = first_chunk && i == 0;
-      for (const auto& [mb, mn] : blocks(t.m, col, false)) {
-        const std::uint64_t n = kn * mn;
-        phases.push_back({n, r, 0, kb * mb, 0, 0});
-        phases.push_back({n, t.p, kb * t.p, 0, from_bias ? 0 : kPsumBytes * t.p * mb, kPsumBytes * t.p * mb});
-        phases.push_back({n, r + col - 2, 0, 0, 0, 0});
-      }
-    }
-    return phases;
-  }
-  if (c.dataflow == Dataflow::kInputStationary) {
-    const auto k_blocks = blocks(t.k, r, first_chunk);
-    for (std::size_t i = 0; i < k_blocks.size(); ++i) {
-      const auto [kb, kn] = k_blocks[i];
-      const bool from_bias = first_chunk && i == 0;
-      for (const auto& [pb, pn] : blocks(t.p, col, false)) {
-        const std::uint64_t n = kn * pn;
-        phases.push_back({n, r, kb * pb, 0, 0, 0});
-        phases.push_back({n, t.m, 0, kb * t.m, from_bias ? 0 : kPsumBytes * pb * t.m, kPsumBytes * pb * t.m});
-        phases.push_back({n, r + col - 2, 0, 0, 0, 0});
+      for (const auto& [cb, cn] : blocks(cols, col, false)) {
+        PassPhase load{kn * cn, r, 0, 0, 0, 0};
+        (ws ? load.weight : load.input) = kb * cb;
+        PassPhase flow{kn * cn, stream, 0, 0, from_bias ? 0 : kPsumBytes * stream * cb, kPsumBytes * stream * cb};
+        (ws ? flow.input : flow.weight) = kb * stream;
+        phases.push_back(load);
+        phases.push_back(flow);
+        phases.push_back({kn * cn, r + col - 2, 0, 0, 0, 0});
       }
     }
     return phases;
