@@ -1,6 +1,7 @@
 #include "tools/sweep_plots.h"
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 
 #include <fmt/format.h>
@@ -13,9 +14,40 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Points grouped by every setting except the PE shape: one curve per group.
-std::map<std::string, std::vector<const Row*>> series(const Sweep& s, const std::vector<Row>& rows) {
-  std::map<std::string, std::vector<const Row*>> out;
+// Text with its runs of digits compared as numbers: "x=2" before "x=16".
+struct NaturalLess {
+  bool operator()(const std::string& a, const std::string& b) const {
+    std::size_t i = 0, j = 0;
+    while (i < a.size() && j < b.size()) {
+      if (std::isdigit(static_cast<unsigned char>(a[i])) && std::isdigit(static_cast<unsigned char>(b[j]))) {
+        std::size_t ie = i, je = j;
+        while (ie < a.size() && std::isdigit(static_cast<unsigned char>(a[ie]))) ++ie;
+        while (je < b.size() && std::isdigit(static_cast<unsigned char>(b[je]))) ++je;
+        const std::string x = a.substr(i, ie - i), y = b.substr(j, je - j);
+        if (x.size() != y.size()) return x.size() < y.size();
+        if (x != y) return x < y;
+        i = ie;
+        j = je;
+      } else {
+        if (a[i] != b[j]) return a[i] < b[j];
+        ++i;
+        ++j;
+      }
+    }
+    return a.size() - i < b.size() - j;
+  }
+};
+
+// The point's PE shape, "RxC", from its statistics.
+std::string shape(const Row& r) {
+  const auto& config = r.point.at("stats").at("config");
+  return fmt::format("{}x{}", config.at("pe_rows").get<int>(), config.at("pe_cols").get<int>());
+}
+
+// Points grouped by every setting except the PE shape: one curve per group, the
+// groups in the numeric order of their settings.
+std::map<std::string, std::vector<const Row*>, NaturalLess> series(const Sweep& s, const std::vector<Row>& rows) {
+  std::map<std::string, std::vector<const Row*>, NaturalLess> out;
   for (const auto& r : rows) {
     if (r.status != "ok") continue;
     Settings rest;
@@ -71,9 +103,9 @@ void draw_plots(const fs::path& dir, const Sweep& s, const std::vector<Row>& row
       latency.push_back(r.latency_us);
     }
   const auto write_front = [&](const std::vector<double>& x, const std::string& name) {
-    std::string text = "# x latency_us index\n";
+    std::string text = "# x latency_us index pe_shape\n";
     for (std::size_t i : pareto_front(x, latency))
-      text += fmt::format("{} {} {}\n", x[i], latency[i], ok[i]->index);
+      text += fmt::format("{} {} {} {}\n", x[i], latency[i], ok[i]->index, shape(*ok[i]));
     const fs::path path = plots / name;
     write_file_atomic(path, text);
     return path.string();
@@ -87,6 +119,8 @@ void draw_plots(const fs::path& dir, const Sweep& s, const std::vector<Row>& row
       R"gp(set terminal pngcairo size 1000,760 font ",10" noenhanced
 set grid
 set key outside below
+set autoscale fix
+set offsets graph 0.03, graph 0.03, graph 0.05, graph 0.05
 set logscale x 2
 set xlabel "PEs (rows x columns)"
 set output "{cycles_png}.tmp"
@@ -98,7 +132,7 @@ set output "{util_png}.tmp"
 set title "PE utilization against PE count"
 unset logscale y
 set ylabel "utilization (%)"
-set yrange [0:100]
+set yrange [0:*]
 plot {util_plot}
 set terminal pngcairo size 1400,640 font ",10" noenhanced
 set output "{pareto_png}.tmp"
@@ -109,10 +143,10 @@ set title "Latency against area (Pareto front: line)"
 set xlabel "area proxy (mm2)"
 set ylabel "latency (us)"
 set logscale y
-plot {area_plot}, "{area_front}" using 1:2 with steps lc rgb "black" lw 2 title "Pareto front", "{area_front}" using 1:2 with points lc rgb "black" pt 6 ps 2 notitle
+plot {area_plot}, "{area_front}" using 1:2 with steps lc rgb "black" lw 2 title "Pareto front", "{area_front}" using 1:2 with points lc rgb "black" pt 6 ps 2 notitle, "{area_front}" using 1:2:4 with labels offset char 1,char 0.7 left font ",8" notitle
 set title "Latency against energy (Pareto front: line)"
 set xlabel "energy per image (uJ)"
-plot {energy_plot}, "{energy_front}" using 1:2 with steps lc rgb "black" lw 2 title "Pareto front", "{energy_front}" using 1:2 with points lc rgb "black" pt 6 ps 2 notitle
+plot {energy_plot}, "{energy_front}" using 1:2 with steps lc rgb "black" lw 2 title "Pareto front", "{energy_front}" using 1:2 with points lc rgb "black" pt 6 ps 2 notitle, "{energy_front}" using 1:2:4 with labels offset char 1,char 0.7 left font ",8" notitle
 unset multiplot
 )gp",
       fmt::arg("cycles_png", cycles_png.string()), fmt::arg("util_png", util_png.string()),
