@@ -1,17 +1,17 @@
 #include "tools/simulation.h"
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <fstream>
-#include <algorithm>
 #include <optional>
 
 #include "base/binary.h"
 #include "base/error.h"
 #include "contract/memory_map.h"
 #include "model/platform/platform.h"
-#include "tools/report.h"
 #include "sw/tiling.h"
+#include "tools/report.h"
 
 namespace qacc {
 
