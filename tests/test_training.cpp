@@ -44,6 +44,7 @@ TrainConfig smoke_config(const fs::path& dir, int epochs) {
   c.epochs = epochs;
   c.train_limit = 384;
   c.val_limit = 128;
+  c.val_holdout = 0;  // 384 images are too few to hold any out; validate on the test set
   c.data_dir = default_cifar_dir();
   c.out_dir = dir;
   return c;
@@ -116,6 +117,40 @@ TEST(Training, ResumeContinuesAKilledRun) {
     for (std::size_t col : {2u, 3u, 4u, 5u}) EXPECT_NEAR(a[r][col], b[r][col], 2e-4) << "row " << r << " col " << col;
 }
 
+TEST(Training, ResumeRefusesADifferentRun) {
+  const testing_support::ScratchDir dir("refuse");
+  TrainConfig c = smoke_config(dir.path(), 1);
+  c.train_limit = 256;
+  train(c);
+  TrainConfig other = c;
+  other.epochs = 2;
+  other.resume = true;
+  other.val_holdout = 64;
+  other.lr = 0.02;
+  const std::string message = error_of([&] { train(other); });
+  EXPECT_NE(message.find("was trained with lr 0.01 (asked 0.02), val_holdout 0 (asked 64)"), std::string::npos)
+      << message;
+  EXPECT_EQ(read_csv(c.out_dir / "train_log.csv").size(), 1u) << "the refused resume must not train";
+}
+
+TEST(Training, HoldoutValidatesOnTrainingImages) {
+  // With a hold-out the validation set is the last N training images, not the test set:
+  // 64 of 256 held out leaves 192 to train on, and one epoch still learns.
+  const testing_support::ScratchDir dir("holdout");
+  TrainConfig c = smoke_config(dir.path(), 1);
+  c.train_limit = 256;
+  c.val_limit = 0;
+  c.val_holdout = 64;
+  testing::internal::CaptureStdout();
+  train(c);
+  const std::string out = testing::internal::GetCapturedStdout();
+  EXPECT_NE(out.find("192 train / 64 validation images (held out of training)"), std::string::npos) << out;
+  EXPECT_EQ(read_csv(c.out_dir / "train_log.csv").size(), 1u);
+  c.val_holdout = 256;
+  EXPECT_NE(error_of([&] { train(c); }).find("--val-holdout must be smaller than the training set"),
+            std::string::npos);
+}
+
 TEST(Training, RecipesAreTheDocumentedOnes) {
   const auto seed = recipe_defaults("seed");
   EXPECT_EQ(seed.batch_size, 64);
@@ -127,6 +162,9 @@ TEST(Training, RecipesAreTheDocumentedOnes) {
   EXPECT_EQ(seed.epochs, 60);
   EXPECT_FALSE(seed.augment);
   EXPECT_EQ(seed.weight_decay, 0.0);
+  // New runs validate on held-out training images, both recipes.
+  EXPECT_EQ(seed.val_holdout, kDefaultValHoldout);
+  EXPECT_EQ(recipe_defaults("fast").val_holdout, kDefaultValHoldout);
   EXPECT_THROW(recipe_defaults("turbo"), UsageError);
 }
 

@@ -37,7 +37,9 @@ void add_train(CLI::App& app, qacc::TrainConfig& cfg, std::string& recipe) {
   cmd->add_option("--train-limit", cfg.train_limit, "Use only the first N training images");
   cmd->add_option("--val-limit", cfg.val_limit, "Validate on the first N validation images");
   cmd->add_option("--val-holdout", cfg.val_holdout,
-                  "Validate on the last N training images instead of the test set");
+                  fmt::format("Validate on the last N training images (default {}; 0: on the test set, the seed's "
+                              "convention)",
+                              qacc::kDefaultValHoldout));
   cmd->add_option("--channels-last", cfg.channels_last, "NHWC layout for convolutions (speed only; true/false)");
 }
 
@@ -61,7 +63,7 @@ qacc::TrainConfig merge_recipe(const qacc::TrainConfig& cli, const std::string& 
   c.threads = cli.threads;
   c.train_limit = cli.train_limit;
   c.val_limit = cli.val_limit;
-  c.val_holdout = cli.val_holdout;
+  if (given("--val-holdout")) c.val_holdout = cli.val_holdout;
   c.data_dir = cli.data_dir;
   c.out_dir = cli.out_dir;
   c.resume = cli.resume;

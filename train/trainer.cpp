@@ -3,6 +3,7 @@
 #include <cmath>
 #include <fstream>
 #include <thread>
+#include <vector>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -66,11 +67,28 @@ void save_checkpoint(const fs::path& path, VggLite& model, torch::optim::SGD& op
   fs::rename(tmp, path);
 }
 
+// A resumed run must train what the checkpoint trained: a silently different recipe,
+// seed or validation split would make its log describe no single run. The epoch count
+// may grow (a run extended), and threads and the layout only change speed.
+void check_same_run(const nlohmann::json& stored, const nlohmann::json& asked, const fs::path& checkpoint) {
+  std::vector<std::string> differ;
+  for (const auto& [key, value] : asked.items()) {
+    if (key == "epochs" || key == "threads" || key == "channels_last") continue;
+    if (!stored.contains(key) || stored.at(key) != value)
+      differ.push_back(fmt::format("{} {} (asked {})", key, stored.contains(key) ? stored.at(key).dump() : "absent",
+                                   value.dump()));
+  }
+  if (!differ.empty())
+    throw UsageError(fmt::format("--resume: {} was trained with {}; give the same options to resume it",
+                                 checkpoint.string(), fmt::join(differ, ", ")));
+}
+
 }  // namespace
 
 TrainConfig recipe_defaults(const std::string& recipe) {
   TrainConfig c;
   c.recipe = recipe;
+  c.val_holdout = kDefaultValHoldout;
   if (recipe == "seed") {
     // ../shared/seed/SPEC.en.md section 3, nothing added: no augmentation, no decay.
     c.epochs = 60;
@@ -182,6 +200,9 @@ void train(const TrainConfig& config) {
     archive.read("optimizer", optimizer_archive);
     model->load(model_archive);
     optimizer.load(optimizer_archive);
+    c10::IValue stored;
+    archive.read("config", stored);
+    check_same_run(nlohmann::json::parse(stored.toStringRef()), to_json(config), checkpoint);
     c10::IValue done;
     archive.read("epochs_done", done);
     first_epoch = static_cast<int>(done.toInt());

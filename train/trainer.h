@@ -40,7 +40,10 @@ struct TrainConfig {
 };
 
 // The seed's recipe exactly (batch 64, SGD lr 0.01 momentum 0.9, StepLR 20/0.1, 60
-// epochs) or the fast recipe tuned for a 2-core CPU. Throws UsageError for others.
+// epochs) or the fast recipe tuned for a 2-core CPU, both validating on the last
+// kDefaultValHoldout training images so the test set decides nothing while training.
+// Throws UsageError for others.
+inline constexpr int64_t kDefaultValHoldout = 5000;
 TrainConfig recipe_defaults(const std::string& recipe);
 
 nlohmann::json to_json(const TrainConfig& config);
@@ -49,6 +52,8 @@ nlohmann::json to_json(const TrainConfig& config);
 // optimizer, epoch, history; written to a temporary file and renamed),
 // train_log.csv, curves.png (when gnuplot is installed) and, at the end,
 // vgglite_float.pt (the model alone); then prints what it wrote and the next command.
+// Resuming with a configuration other than the checkpoint's (anything but epochs,
+// threads and channels_last) throws UsageError naming the keys that differ.
 void train(const TrainConfig& config);
 
 // A .pt file written by vgglite: a training checkpoint (checkpoint.pt) or the float
