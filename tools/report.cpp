@@ -108,7 +108,10 @@ ImageFigures image_figures(const SimulationInput& in, const ImageResult& r) {
   return {r.cycles, static_cast<double>(r.cycles) * in.config.cycle_ns() / 1000.0, timing::area_mm2(in.config)};
 }
 
-void print_report(const SimulationInput& in, std::size_t image, const ImageResult& r) {
+namespace {
+
+// The class the firmware chose and the five largest logits.
+void print_prediction(const SimulationInput& in, std::size_t image, const ImageResult& r) {
   const auto logits = func::dequantize_logits(in.model, r.inference.logits);
   std::vector<int> order(logits.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int>(i);
@@ -122,6 +125,16 @@ void print_report(const SimulationInput& in, std::size_t image, const ImageResul
   for (std::size_t i = 0; i < std::min<std::size_t>(5, order.size()); ++i)
     fmt::print("  {} {:.4f}", class_name(order[i]), logits[static_cast<std::size_t>(order[i])]);
   fmt::print("\n\n");
+}
+
+}  // namespace
+
+void print_report(const SimulationInput& in, std::size_t image, const ImageResult& r) {
+  if (in.timing_only) {
+    fmt::print("prediction: none (a timing-only run computes no values)\n\n");
+  } else {
+    print_prediction(in, image, r);
+  }
 
   // Columns as wide as their widest cell.
   std::vector<const stats::Column*> shown;
@@ -244,7 +257,9 @@ std::string mapping_printout(const SimulationInput& in) {
 nlohmann::json run_manifest(const SimulationInput& in, std::optional<std::size_t> image) {
   nlohmann::json m = design_manifest(in.config);
   m["model"] = in.model_path.string();
-  m["model_sha256"] = sha256_hex(in.model_file.data(), in.model_file.size());
+  m["model_sha256"] =
+      in.model_sha256.empty() ? sha256_hex(in.model_file.data(), in.model_file.size()) : in.model_sha256;
+  if (in.timing_only) m["timing_only"] = true;
   if (!image && in.images.size() == 1) image = 0;
   if (image) {
     const SimImage& one = in.images.at(*image);
@@ -293,6 +308,7 @@ void write_stats_csv(const std::filesystem::path& path, const SimulationInput& i
 }
 
 CheckedRun run_and_check(const SimulationInput& in, const ReferenceSet* golden) {
+  if (golden != nullptr && in.timing_only) throw UsageError("a timing-only run computes no values to check");
   if (golden != nullptr) reference_for(*golden, in.images.front().pixels);
   CheckedRun run{simulate(in), ""};
   if (golden != nullptr && run.sim.ok()) run.mismatch = check_against(*golden, in.images.front(), run.sim.images.front());

@@ -28,6 +28,7 @@ struct Options {
   std::string trace_detail = "burst";
   std::filesystem::path stats_json, stats_csv;
   bool check = false;
+  bool timing_only = false;
   bool no_resize = false;
   std::filesystem::path reference = qacc::default_reference_path();
   std::string fault;
@@ -47,6 +48,7 @@ int run(const Options& o) {
   const qacc::Image image = qacc::load_image(o.image, o.no_resize ? qacc::Resize::kRefuse : qacc::Resize::kAllow);
   in.images.push_back({image.pixels, image.label, o.image.string()});
   if (!o.fault.empty()) in.fault = qacc::parse_fault(o.fault);
+  in.timing_only = o.timing_only;
   // One path names every trace: its extension, if it is one of theirs, is replaced.
   auto stem = o.trace_file;
   if (stem.extension() == ".vcd" || stem.extension() == ".json") stem.replace_extension();
@@ -130,7 +132,10 @@ int sc_main(int argc, char** argv) {
   app.add_flag("--vcd-clock", o.vcd_clock, "Record the clock in the VCD too (about 60 MB per image)");
   app.add_option("--stats-json", o.stats_json, "Write statistics as JSON");
   app.add_option("--stats-csv", o.stats_csv, "Write per-layer statistics as CSV");
-  app.add_flag("--check", o.check, "Compare every layer with the golden references");
+  auto* check = app.add_flag("--check", o.check, "Compare every layer with the golden references");
+  app.add_flag("--timing-only", o.timing_only,
+               "Cycles only: the PE array and the PPU compute no values (every cycle count as in a full run)")
+      ->excludes(check);
   app.add_flag("--no-resize", o.no_resize, "Refuse a picture that is not 32x32 instead of resizing it");
   app.add_option("--reference", o.reference, "Golden reference file for --check")->capture_default_str();
   app.add_option("--inject-fault", o.fault,

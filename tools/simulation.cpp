@@ -8,6 +8,7 @@
 
 #include "base/binary.h"
 #include "base/error.h"
+#include "base/hash.h"
 #include "contract/memory_map.h"
 #include "model/platform/platform.h"
 #include "sw/tiling.h"
@@ -50,6 +51,7 @@ SimulationInput prepare_input(const ArchConfig& config, const std::filesystem::p
   in.model_path = model;
   in.model_file = read_file(model, kModelMaxBytes);
   in.model = decode_model(in.model_file.data(), in.model_file.size(), model.string());
+  in.model_sha256 = sha256_hex(in.model_file.data(), in.model_file.size());
   check_buffers_fit(in.config, in.model);
   in.mapping = map_layers(in.config, in.model);
   return in;
@@ -158,10 +160,11 @@ SimulationResult simulate(const SimulationInput& in, const ImageCallback& on_ima
       top.accelerator.inject_misreported_buffers(16);
       break;
   }
+  if (in.timing_only) top.accelerator.skip_arithmetic();
   std::vector<std::string> names;
   for (const auto& l : in.model.layers) names.push_back(l.name);
   top.name_layers(std::move(names));
-  const std::string manifest = run_manifest(in).dump();
+  const std::string manifest = in.vcd.empty() && in.timeline.empty() ? "" : run_manifest(in).dump();
   if (!in.vcd.empty()) top.trace(in.vcd, in.vcd_clock, manifest);
   std::optional<Timeline> timeline;
   if (!in.timeline.empty()) {

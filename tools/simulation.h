@@ -44,6 +44,7 @@ struct SimulationInput {
   ArchConfig config;
   std::filesystem::path model_path;
   std::vector<std::uint8_t> model_file;  // the .qacm bytes as placed in DRAM
+  std::string model_sha256;              // of model_file (prepare_input); empty: not yet
   QuantModel model;                      // the same, decoded on the host for reporting
   std::vector<SimImage> images;
   std::filesystem::path vcd;             // without ".vcd"; empty: no trace
@@ -53,6 +54,9 @@ struct SimulationInput {
   bool keep_results = true;              // false: results only reach the callback
   FaultInjection fault;
   std::vector<LayerMapping> mapping;     // the host's tiles per layer (map_layers)
+  // No arithmetic in the PE array and the PPU: every cycle as in a full run (no timing
+  // depends on a value), the results meaningless and never checked.
+  bool timing_only = false;
 };
 
 struct ImageResult {

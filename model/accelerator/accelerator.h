@@ -60,6 +60,12 @@ class Accelerator : public sc_core::sc_module {
   void count_dram(std::function<DramStats()> counters) { dram_counters_ = std::move(counters); }
 
   void inject_hang(std::uint32_t layer_index) { hang_layer_ = layer_index; }
+  // Timing-only runs: the PE array and the PPU take their cycles but compute nothing,
+  // so the results in DRAM are meaningless; every cycle count stays the same.
+  void skip_arithmetic() {
+    pe_array.skip_arithmetic(true);
+    ppu.skip_arithmetic(true);
+  }
   void inject_misreported_buffers(std::uint32_t factor);
 
   // Records on `timeline` each layer as a span named `layer_names[index]` with its

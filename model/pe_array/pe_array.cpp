@@ -18,30 +18,26 @@ PeArray::PeArray(sc_core::sc_module_name name, const ArchConfig& config, Sram& i
       weights_(weights),
       output_(output) {}
 
-std::uint64_t PeArray::run(const PePass& p) {
+// The pass's arithmetic: partial sums from the bias (first chunk) or as they are, plus
+// every product of the chunk.
+void PeArray::accumulate(const PePass& p, const Operands& o) {
   const std::uint32_t pad = p.kernel / 2;
-  const std::uint32_t rows_out = p.rows_in - (p.kernel - 1);
-  const std::size_t positions = std::size_t{rows_out} * p.width;
+  const std::size_t positions = std::size_t{p.rows_in - (p.kernel - 1)} * p.width;
   const std::size_t taps = std::size_t{p.kernel} * p.kernel;
-  const std::size_t psum_count = std::size_t{p.out_channels} * positions;
-
-  const std::uint8_t* in = input_.span(p.input_offset, std::size_t{p.in_channels} * p.rows_in * p.width);
-  const auto* w = reinterpret_cast<const std::int8_t*>(
-      weights_.span(p.weight_offset, std::size_t{p.out_channels} * p.in_channels * taps));
-  auto* psum = reinterpret_cast<std::int32_t*>(output_.span(p.psum_offset, kInt32Bytes * psum_count));
+  const auto* w = o.weights;
+  std::int32_t* psum = o.psum;
   if (p.first_chunk) {
-    const std::uint8_t* bias = weights_.span(p.bias_offset, kInt32Bytes * std::size_t{p.out_channels});
-    for (std::uint32_t o = 0; o < p.out_channels; ++o) {
+    for (std::uint32_t c = 0; c < p.out_channels; ++c) {
       std::int32_t b;
-      std::memcpy(&b, bias + kInt32Bytes * o, sizeof b);
-      std::fill(psum + o * positions, psum + (o + 1) * positions, b);
+      std::memcpy(&b, o.bias + kInt32Bytes * c, sizeof b);
+      std::fill(psum + c * positions, psum + (c + 1) * positions, b);
     }
   }
 
   // Rows arrive with their halo; the array's input feeder adds the column padding.
   const std::uint32_t padded_width = p.width + 2 * pad;
   wide_.resize(std::size_t{p.in_channels} * p.rows_in * padded_width);
-  func::widen_pad(in, static_cast<int>(p.in_channels), static_cast<int>(p.rows_in), static_cast<int>(p.width),
+  func::widen_pad(o.input, static_cast<int>(p.in_channels), static_cast<int>(p.rows_in), static_cast<int>(p.width),
                   static_cast<int>(p.in_zero_point), 0, static_cast<int>(pad), wide_.data());
   if (positions == 1 && p.kernel == 1)
     func::dense_accumulate(wide_.data(), static_cast<int>(p.in_channels), w, p.in_channels,
@@ -50,6 +46,23 @@ std::uint64_t PeArray::run(const PePass& p) {
     func::conv_accumulate(wide_.data(), static_cast<int>(p.in_channels), static_cast<int>(p.rows_in),
                           static_cast<int>(padded_width), w, std::size_t{p.in_channels} * taps,
                           static_cast<int>(p.out_channels), static_cast<int>(p.kernel), psum);
+}
+
+std::uint64_t PeArray::run(const PePass& p) {
+  const std::uint32_t rows_out = p.rows_in - (p.kernel - 1);
+  const std::size_t positions = std::size_t{rows_out} * p.width;
+  const std::size_t taps = std::size_t{p.kernel} * p.kernel;
+  const std::size_t psum_count = std::size_t{p.out_channels} * positions;
+
+  // The ranges are checked in timing-only runs too: a plan that reaches outside a
+  // buffer is wrong whatever the values.
+  Operands o;
+  o.input = input_.span(p.input_offset, std::size_t{p.in_channels} * p.rows_in * p.width);
+  o.weights = reinterpret_cast<const std::int8_t*>(
+      weights_.span(p.weight_offset, std::size_t{p.out_channels} * p.in_channels * taps));
+  if (p.first_chunk) o.bias = weights_.span(p.bias_offset, kInt32Bytes * std::size_t{p.out_channels});
+  o.psum = reinterpret_cast<std::int32_t*>(output_.span(p.psum_offset, kInt32Bytes * psum_count));
+  if (!skip_arithmetic_) accumulate(p, o);
 
   const timing::TileShape shape{std::uint64_t{p.in_channels} * taps, positions, p.out_channels};
   const auto traffic = timing::compute_traffic(config_, shape);

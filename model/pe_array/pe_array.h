@@ -45,6 +45,9 @@ class PeArray : public sc_core::sc_module {
   // the pass reaches outside a buffer.
   std::uint64_t run(const PePass& pass);
   const PeArrayStats& stats() const { return stats_; }
+  // Timing-only runs (--timing-only): passes take their cycles and check their buffer
+  // ranges but compute nothing; no cycle depends on a value.
+  void skip_arithmetic(bool skip) { skip_arithmetic_ = skip; }
 
  private:
   const ArchConfig& config_;
@@ -53,7 +56,15 @@ class PeArray : public sc_core::sc_module {
   // The pass's cycles with its buffers' ports (each phase as long as its busiest port
   // needs); sets uses_ to its bytes per port.
   std::uint64_t port_cycles(const PePass& pass, const timing::TileShape& shape);
+  struct Operands {
+    const std::uint8_t* input = nullptr;
+    const std::int8_t* weights = nullptr;
+    const std::uint8_t* bias = nullptr;  // first chunk only
+    std::int32_t* psum = nullptr;
+  };
+  void accumulate(const PePass& pass, const Operands& operands);
 
+  bool skip_arithmetic_ = false;
   std::vector<std::int16_t> wide_;
   std::vector<SramUse> uses_;
   PeArrayStats stats_;

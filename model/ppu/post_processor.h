@@ -31,6 +31,8 @@ class PostProcessor : public sc_core::sc_module {
 
   PostProcessor(sc_core::sc_module_name name, const ArchConfig& config, Sram& output);
   std::uint64_t run(const PpuPass& pass);
+  // Timing-only runs: the pass takes its cycles and checks its ranges, computes nothing.
+  void skip_arithmetic(bool skip) { skip_arithmetic_ = skip; }
   std::uint64_t busy_cycles() const { return busy_cycles_; }
   // Beyond busy_cycles, waiting for the output buffer's ports (sram_model: ported).
   const SramStall& sram_stall() const { return sram_stall_; }
@@ -41,6 +43,7 @@ class PostProcessor : public sc_core::sc_module {
   const ArchConfig& config_;
   const Clock clock_;
   Sram& output_;
+  bool skip_arithmetic_ = false;
   std::vector<std::uint8_t> activations_;
   std::uint64_t busy_cycles_ = 0;
   SramStall sram_stall_;
