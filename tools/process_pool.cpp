@@ -28,15 +28,20 @@ struct Running {
   Steady::time_point start;
 };
 
-[[noreturn]] void exec_child(const Task& t) {
-  const int log = ::open(t.log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+// A child's stdout and stderr to its log.
+void redirect_output(const std::filesystem::path& path) {
+  const int log = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   if (log < 0) {
-    fmt::print(stderr, "cannot write {}: {}\n", t.log.string(), std::strerror(errno));
+    fmt::print(stderr, "cannot write {}: {}\n", path.string(), std::strerror(errno));
     _exit(127);
   }
   ::dup2(log, 1);
   ::dup2(log, 2);
   ::close(log);
+}
+
+[[noreturn]] void exec_child(const Task& t) {
+  redirect_output(t.log);
   std::vector<char*> argv;
   for (const auto& a : t.argv) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
@@ -56,6 +61,7 @@ Running start(std::size_t index, const Task& t) {
   if (pid == 0) {
     ::close(fds[0]);
     if (!t.argv.empty()) exec_child(t);  // keeps the write end open until it exits
+    if (!t.log.empty()) redirect_output(t.log);
     int code = 1;
     try {
       code = t.body(fds[1]);

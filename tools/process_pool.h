@@ -13,7 +13,7 @@ namespace qacc {
 
 // One task: either forked, running `body` in the child (it writes its results to the
 // pipe `fd` and returns the child's exit code), or, when `argv` is given, a program
-// started with its stdout and stderr going to `log`.
+// started. Either way stdout and stderr go to `log` when one is given.
 struct Task {
   std::function<int(int fd)> body;
   std::vector<std::string> argv;

@@ -205,14 +205,14 @@ nlohmann::json stats_json(const SimulationInput& in, std::size_t image, const Im
         layer["mapping"].update({{"estimated_cycles", m.estimate.cycles}, {"estimated_energy_pj", m.estimate.energy_pj}});
     }
     for (const auto& c : stats::columns())
-      if (c.where & stats::kLayerJson) stats::set_json(layer, c.key, c.get(row));
+      if (c.where & stats::kLayerJson) stats::set_json(layer, c.key, stats::value_of(c, row, in.timing_only));
     layers.push_back(std::move(layer));
   }
   const stats::Row t = stats::total_row(in.config, r.layers);
   const ImageFigures f = image_figures(in, r);
   nlohmann::json total = {{"cycles", f.cycles}, {"latency_us", f.latency_us}, {"area_mm2", f.area_mm2}};
   for (const auto& c : stats::columns())
-    if (c.where & stats::kTotal) stats::set_json(total, c.total_key.empty() ? c.key : c.total_key, c.get(t));
+    if (c.where & stats::kTotal) stats::set_json(total, c.total_key.empty() ? c.key : c.total_key, stats::value_of(c, t, in.timing_only));
   const SimImage& source = in.images.at(image);
   const auto& label = source.label;
   const nlohmann::json manifest = run_manifest(in, image);
@@ -301,7 +301,7 @@ void write_stats_csv(const std::filesystem::path& path, const SimulationInput& i
                         shape.in_channels, shape.in_height, shape.in_width, shape.out_channels, shape.kernel,
                         l.tile_out_channels, l.tile_rows, l.tile_in_channels);
     for (const auto& c : stats::columns())
-      if (c.where & stats::kLayerCsv) text += "," + stats::format_value(c.get(row), c.decimals);
+      if (c.where & stats::kLayerCsv) text += "," + stats::format_value(stats::value_of(c, row, in.timing_only), c.decimals);
     text += "\n";
   }
   write_file_atomic(path, text);

@@ -9,12 +9,17 @@
 //   sim_sweep point DIR INDEX                  one point: DIR/points/INDEX.json
 //   sim_sweep merge DIR                        DIR/results.csv and DIR/plots/*.png
 //
-// `run` is plan + every line of jobs.txt, -j at a time + merge. jobs.txt holds one
-// shell command per point, so GNU parallel (--sshlogin for many machines) or a Slurm
-// array can run the same points elsewhere; docs/design-space.md shows how.
+// `run` is plan + every point, -j at a time, each in a process forked after the model,
+// image and references are read once + merge. jobs.txt holds the same points as one
+// shell command each, so GNU parallel (--sshlogin for many machines) or a Slurm array
+// can run them elsewhere; docs/design-space.md shows how. With --timing-only the points
+// compute no values (cycles as in full runs) and are not checked; `run --verify-front`
+// then re-runs the Pareto-front points in full and checks them against LibTorch.
 #include <algorithm>
 #include <chrono>
 #include <map>
+#include <numeric>
+#include <optional>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -40,25 +45,47 @@ using namespace qacc::sweep;
 
 // --- point ------------------------------------------------------------------------
 
-// Runs one point and writes its JSON; 0 when the point ran and matched LibTorch.
-int run_point(const fs::path& dir, std::size_t index) {
-  const Sweep s = read_sweep(dir);
+// What every point of a sweep shares, read once: the plan, the model (read, decoded,
+// hashed), the image and the references. `run` reads it before it forks the points,
+// so no point starts a program, reads a file or hashes the model again.
+struct Shared {
+  Sweep sweep;
+  qacc::SimulationInput model;  // load_model_input
+  qacc::Image image;
+  std::optional<qacc::ReferenceSet> golden;  // when some point is checked
+};
+
+Shared load_shared(const fs::path& dir, bool checked) {
+  Shared sh;
+  sh.sweep = read_sweep(dir);
+  sh.model = qacc::load_model_input(sh.sweep.model);
+  sh.image = qacc::load_image(sh.sweep.image);
+  if (checked) sh.golden = qacc::load_references(sh.sweep.reference);
+  return sh;
+}
+
+// Runs one point, from `model` (the shared model part, moved in), and writes its JSON:
+// timing-only in a timing-only sweep unless `full`, else checked against LibTorch.
+// 0 when the point ran (and matched).
+int run_point(const fs::path& dir, std::size_t index, const Shared& sh, qacc::SimulationInput model, bool full) {
+  const Sweep& s = sh.sweep;
   if (index >= s.points.size()) throw qacc::UsageError(fmt::format("point {}: the plan has {} points", index, s.points.size()));
+  const bool timing_only = s.timing_only && !full;
   json out = {{"index", index}, {"settings", settings_json(s.points[index])}};
   int status = 1;
   try {
-    qacc::SimulationInput in = qacc::prepare_input(qacc::load_design(s.config_file, point_overrides(s, index)), s.model);
-    const qacc::Image image = qacc::load_image(s.image);
-    in.images.push_back({image.pixels, image.label, s.image.string()});
-    const qacc::ReferenceSet golden = qacc::load_references(s.reference);
-    const qacc::CheckedRun run = qacc::run_and_check(in, &golden);
+    qacc::SimulationInput in = qacc::prepare_input(qacc::load_design(s.config_file, point_overrides(s, index)), std::move(model));
+    in.images.push_back({sh.image.pixels, sh.image.label, s.image.string()});
+    in.timing_only = timing_only;
+    if (!timing_only && !sh.golden) throw qacc::Error("no golden references loaded");
+    const qacc::CheckedRun run = qacc::run_and_check(in, timing_only ? nullptr : &*sh.golden);
     out["wall_seconds"] = run.sim.wall_seconds;
     if (!run.sim.ok()) {
       out["status"] = "error";
       out["message"] = run.sim.error;
     } else {
       const auto& r = run.sim.images.front();
-      out["status"] = run.mismatch.empty() ? "ok" : "mismatch";
+      out["status"] = timing_only ? "timed" : run.mismatch.empty() ? "ok" : "mismatch";
       out["message"] = run.mismatch;
       out["stats"] = qacc::stats_json(in, 0, r);
       // The two floors the cycles can approach: every MAC on every PE, and every
@@ -93,19 +120,21 @@ int merge(const fs::path& dir) {
   std::map<std::string, int> counts;
   for (const auto& r : rows) ++counts[r.status];
   fmt::print("{} points: {} ok (every layer equals LibTorch int8)", rows.size(), counts["ok"]);
+  if (counts["timed"] > 0) fmt::print(", {} timed (timing only, not checked)", counts["timed"]);
   for (const auto& [status, n] : counts)
-    if (status != "ok") fmt::print(", {} {}", n, status);
+    if (!has_figures(status)) fmt::print(", {} {}", n, status);
   fmt::print("\nresults: {}\n", (dir / "results.csv").string());
   for (const auto& r : rows)
-    if (r.status != "ok") fmt::print("  point {} ({}): {}: {}\n", r.index, label(s.points[r.index]), r.status, r.message);
+    if (!has_figures(r.status))
+      fmt::print("  point {} ({}): {}: {}\n", r.index, label(s.points[r.index]), r.status, r.message);
   const auto best = std::min_element(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
-    if ((a.status == "ok") != (b.status == "ok")) return a.status == "ok";
+    if (has_figures(a.status) != has_figures(b.status)) return has_figures(a.status);
     return a.latency_us < b.latency_us;
   });
-  if (best != rows.end() && best->status == "ok")
+  if (best != rows.end() && has_figures(best->status))
     fmt::print("fastest: point {} ({}): {:.0f} cycles, {:.2f} us, {:.2f} uJ, {:.3f} mm2\n", best->index,
                label(s.points[best->index]), best->cycles, best->latency_us, best->energy_uj, best->area);
-  return counts["ok"] == static_cast<int>(rows.size()) ? 0 : 1;
+  return counts["ok"] + counts["timed"] == static_cast<int>(rows.size()) ? 0 : 1;
 }
 
 // --- run ------------------------------------------------------------------------
@@ -115,33 +144,61 @@ std::string duration(double seconds) {
   return s >= 60 ? fmt::format("{}m{:02}s", s / 60, s % 60) : fmt::format("{}s", s);
 }
 
-// Runs every point, `jobs` processes at a time, each with its output in its log.
-void run_points(const fs::path& dir, const Sweep& s, int jobs) {
-  const fs::path abs = fs::absolute(dir);
+// Runs the points `which`, `jobs` at a time, each in a process forked from this one
+// (which has read what they share) with its output in its log.
+void run_points(const fs::path& dir, Shared& sh, const std::vector<std::size_t>& which, int jobs, bool full) {
+  const Sweep& s = sh.sweep;
   std::size_t done = 0;
   const auto start = std::chrono::steady_clock::now();
   qacc::run_tasks(
-      s.points.size(), jobs,
-      [&](std::size_t i) {
+      which.size(), jobs,
+      [&](std::size_t k) {
         qacc::Task t;
-        t.argv = point_argv(abs, i);
-        t.log = log_path(abs, i);
+        const std::size_t i = which[k];
+        // The child's copy of the model is its own: moved, not copied.
+        t.body = [&, i](int) { return run_point(dir, i, sh, std::move(sh.model), full); };
+        t.log = log_path(dir, i);
         return t;
       },
       {nullptr, [&](const qacc::TaskExit& e) {
          ++done;
+         const std::size_t i = which[e.task];
          std::string outcome;
          if (e.signal != 0) {
-           outcome = fmt::format("crashed ({}), see {}", e.describe(), log_path(dir, e.task).string());
+           outcome = fmt::format("crashed ({}), see {}", e.describe(), log_path(dir, i).string());
          } else {
-           const Row r = read_point(dir, e.task);
-           outcome = r.status == "ok" ? fmt::format("ok, {:.0f} cycles", r.cycles) : r.status + ": " + r.message;
+           const Row r = read_point(dir, i);
+           outcome = has_figures(r.status) ? fmt::format("{}, {:.0f} cycles", r.status, r.cycles) : r.status + ": " + r.message;
          }
          const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-         const double eta = elapsed / static_cast<double>(done) * static_cast<double>(s.points.size() - done);
-         fmt::print(stderr, "[{}/{}] point {} ({}): {}  elapsed {}, ETA {}\n", done, s.points.size(), e.task,
-                    label(s.points[e.task]), outcome, duration(elapsed), duration(eta));
+         const double eta = elapsed / static_cast<double>(done) * static_cast<double>(which.size() - done);
+         fmt::print(stderr, "[{}/{}] point {} ({}): {}  elapsed {}, ETA {}\n", done, which.size(), i,
+                    label(s.points[i]), outcome, duration(elapsed), duration(eta));
        }});
+}
+
+// After a timing-only sweep: the points on the Pareto fronts re-run in full and checked
+// against LibTorch. 0 when every one matches.
+int verify_front(const fs::path& dir, Shared& sh, int jobs) {
+  std::vector<Row> rows;
+  for (std::size_t i = 0; i < sh.sweep.points.size(); ++i) rows.push_back(read_point(dir, i));
+  const std::vector<std::size_t> front = front_points(rows);
+  fmt::print("verify: the {} Pareto-front points re-run in full, checked against LibTorch int8\n", front.size());
+  std::fflush(stdout);
+  run_points(dir, sh, front, jobs, true);
+  int failed = 0;
+  for (std::size_t i : front) {
+    const Row r = read_point(dir, i);
+    const double timed = rows[i].cycles;
+    if (r.status != "ok" || r.cycles != timed) {
+      ++failed;
+      fmt::print("  point {} ({}): {}{}; {:.0f} cycles, timing-only {:.0f}\n", i, label(sh.sweep.points[i]), r.status,
+                 r.message.empty() ? "" : ": " + r.message, r.cycles, timed);
+    }
+  }
+  fmt::print("verify: {} of {} front points equal LibTorch int8 bit for bit, with the timing-only run's cycles\n",
+             front.size() - static_cast<std::size_t>(failed), front.size());
+  return failed == 0 ? 0 : 1;
 }
 
 void add_plan_options(CLI::App* app, PlanOptions& o) {
@@ -152,6 +209,8 @@ void add_plan_options(CLI::App* app, PlanOptions& o) {
   app->add_option("--model", o.model, "Quantised model file (.qacm)")->capture_default_str();
   app->add_option("--image", o.image, "Image every point runs (must be in --reference)")->capture_default_str();
   app->add_option("--reference", o.reference, "Golden references every point is checked against")->capture_default_str();
+  app->add_flag("--timing-only", o.timing_only,
+                "Points compute no values and are not checked (cycles as in full runs); see run --verify-front");
 }
 
 }  // namespace
@@ -167,6 +226,9 @@ int sc_main(int argc, char** argv) {
   auto* run_cmd = app.add_subcommand("run", "Plan, run every point (-j at a time) and merge");
   add_plan_options(run_cmd, plan_options);
   run_cmd->add_option("-j,--jobs", jobs, "Points at once (0: one per core)");
+  bool verify = false;
+  run_cmd->add_flag("--verify-front", verify,
+                    "After a --timing-only sweep, re-run the Pareto-front points in full and check them");
   auto* plan_cmd = app.add_subcommand("plan", "Write the plan and jobs.txt (one command per point) only");
   add_plan_options(plan_cmd, plan_options);
   fs::path dir;
@@ -174,11 +236,16 @@ int sc_main(int argc, char** argv) {
   auto* point_cmd = app.add_subcommand("point", "Run one point of a plan");
   point_cmd->add_option("dir", dir, "Sweep directory")->required();
   point_cmd->add_option("index", index, "Point index")->required();
+  bool full = false;
+  point_cmd->add_flag("--full", full, "Run the point in full and check it, even in a timing-only sweep");
   auto* merge_cmd = app.add_subcommand("merge", "Collect the points into results.csv and plots");
   merge_cmd->add_option("dir", dir, "Sweep directory")->required();
 
   return qacc::run_tool("sim_sweep", app, argc, argv, [&]() -> int {
-    if (point_cmd->parsed()) return run_point(dir, index);
+    if (point_cmd->parsed()) {
+      Shared sh = load_shared(dir, full || !read_sweep(dir).timing_only);
+      return run_point(dir, index, sh, std::move(sh.model), full);
+    }
     if (merge_cmd->parsed()) return merge(dir);
     const Sweep s = plan(plan_options);
     fmt::print("sim_sweep: {} points over {}; plan in {}\n", s.points.size(),
@@ -195,8 +262,15 @@ int sc_main(int argc, char** argv) {
                  plan_options.out.string());
       return 0;
     }
-    run_points(plan_options.out, s, qacc::resolve_jobs(jobs));
-    return merge(plan_options.out);
+    if (verify && !s.timing_only) throw qacc::UsageError("--verify-front: only after a --timing-only sweep");
+    const fs::path out = fs::absolute(plan_options.out);
+    Shared sh = load_shared(out, !s.timing_only || verify);
+    std::vector<std::size_t> all(s.points.size());
+    std::iota(all.begin(), all.end(), 0);
+    run_points(out, sh, all, qacc::resolve_jobs(jobs), false);
+    if (!verify) return merge(out);
+    const int verified = verify_front(out, sh, qacc::resolve_jobs(jobs));
+    return std::max(merge(out), verified);
   });
 }
 

@@ -45,13 +45,21 @@ FaultInjection parse_fault(const std::string& spec) {
   throw UsageError(fmt::format("--inject-fault '{}': expected dram-error:LAYER, hang:LAYER or buffers", spec));
 }
 
-SimulationInput prepare_input(const ArchConfig& config, const std::filesystem::path& model) {
+SimulationInput load_model_input(const std::filesystem::path& model) {
   SimulationInput in;
-  in.config = config;
   in.model_path = model;
   in.model_file = read_file(model, kModelMaxBytes);
   in.model = decode_model(in.model_file.data(), in.model_file.size(), model.string());
   in.model_sha256 = sha256_hex(in.model_file.data(), in.model_file.size());
+  return in;
+}
+
+SimulationInput prepare_input(const ArchConfig& config, const std::filesystem::path& model) {
+  return prepare_input(config, load_model_input(model));
+}
+
+SimulationInput prepare_input(const ArchConfig& config, SimulationInput in) {
+  in.config = config;
   check_buffers_fit(in.config, in.model);
   in.mapping = map_layers(in.config, in.model);
   return in;

@@ -93,6 +93,10 @@ void check_dram_fits(const ArchConfig& config, std::uint64_t model_bytes, std::u
 // The input for one design and model file: the file read, decoded and checked
 // against the design's buffers (check_buffers_fit). Images are the caller's.
 SimulationInput prepare_input(const ArchConfig& config, const std::filesystem::path& model);
+// The model's part alone (path, bytes, decoded, hash), for a tool that runs many
+// designs on one model: read once, then handed to the overload below per design.
+SimulationInput load_model_input(const std::filesystem::path& model);
+SimulationInput prepare_input(const ArchConfig& config, SimulationInput model_input);
 
 // This process's peak resident memory (VmHWM), in MiB; 0 where /proc cannot tell.
 // Read from /proc because getrusage's figure carries over a parent's peak across exec.

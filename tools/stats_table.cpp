@@ -126,11 +126,11 @@ const std::vector<Column>& columns() {
        kLayerJson | kTotal, 1, [](const Row& r) -> Value { return r.energy.dram_pj; }, "", ""},
       {"energy_pj/registers", "pJ", "register energy", kLayerJson | kTotal, 1,
        [](const Row& r) -> Value { return r.energy.register_pj; }, "", ""},
-      {"saturation/high", "outputs", "requantised outputs clipped at 255", kLayer | kTotal, 0,
+      {"saturation/high", "outputs", "requantised outputs clipped at 255", kLayer | kTotal | kFromValues, 0,
        counter<&Counters::saturated_high>, "", ""},
-      {"saturation/low", "outputs", "requantised outputs clipped at 0 (layers without ReLU)", kLayer | kTotal, 0,
+      {"saturation/low", "outputs", "requantised outputs clipped at 0 (layers without ReLU)", kLayer | kTotal | kFromValues, 0,
        counter<&Counters::saturated_low>, "", ""},
-      {"saturation/relu_floor", "outputs", "outputs raised to the zero point by ReLU", kLayer | kTotal, 0,
+      {"saturation/relu_floor", "outputs", "outputs raised to the zero point by ReLU", kLayer | kTotal | kFromValues, 0,
        counter<&Counters::relu_floored>, "", ""},
       {"tiles", "tiles", "output tiles stored", kLayerJson, 0, counter<&Counters::tiles>, "", ""},
       {"passes", "passes", "PE array passes", kLayerJson, 0, counter<&Counters::passes>, "", ""},
@@ -162,13 +162,20 @@ std::string csv_name(std::string_view key) {
   return s;
 }
 
+Value value_of(const Column& c, const Row& row, bool timing_only) {
+  if (timing_only && (c.where & kFromValues)) return std::monostate{};
+  return c.get(row);
+}
+
 std::string format_value(const Value& v, int decimals) {
+  if (std::holds_alternative<std::monostate>(v)) return "";
   if (const auto* i = std::get_if<std::uint64_t>(&v)) return fmt::format("{}", *i);
   if (const auto* text = std::get_if<std::string>(&v)) return *text;
   return fmt::format("{:.{}f}", std::get<double>(v), decimals);
 }
 
 nlohmann::json json_value(const Value& v) {
+  if (std::holds_alternative<std::monostate>(v)) return nullptr;
   if (const auto* i = std::get_if<std::uint64_t>(&v)) return *i;
   if (const auto* text = std::get_if<std::string>(&v)) return *text;
   return std::get<double>(v);

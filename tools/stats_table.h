@@ -17,7 +17,8 @@
 
 namespace qacc::stats {
 
-using Value = std::variant<std::uint64_t, double, std::string>;
+// std::monostate: not computed (a value-dependent count in a timing-only run).
+using Value = std::variant<std::uint64_t, double, std::string, std::monostate>;
 
 // One row: a layer, or the sum of an image's layers.
 struct Row {
@@ -34,6 +35,7 @@ enum Where : unsigned {
   kLayerCsv = 1u << 1,   // each row of --stats-csv
   kTotal = 1u << 2,      // the image's totals in --stats-json and sim_sweep's results.csv
   kTerminal = 1u << 3,   // sim_top's table
+  kFromValues = 1u << 4, // counts the values (saturation): none in a timing-only run
 };
 
 struct Column {
@@ -57,6 +59,9 @@ std::string bound_by(const Row& row);
 std::string csv_name(std::string_view key);
 std::string format_value(const Value& v, int decimals);
 nlohmann::json json_value(const Value& v);
+// The column's value in `row`; not computed (std::monostate) for a value-dependent
+// column of a timing-only run.
+Value value_of(const Column& column, const Row& row, bool timing_only);
 // Sets `key` ('/' nests) in `object`.
 void set_json(nlohmann::json& object, std::string_view key, const Value& v);
 

@@ -64,6 +64,7 @@ Sweep read_sweep(const fs::path& dir) {
     for (const auto& a : j.at("axes"))
       s.axes.push_back({a.at("key").get<std::string>(), a.at("values").get<std::vector<std::string>>()});
     for (const auto& p : j.at("points")) s.points.push_back(p.get<Settings>());
+    s.timing_only = j.value("timing_only", false);
   } catch (const json::exception& e) {
     fail("{}: not a sweep plan ({})", spec_path(dir).string(), e.what());
   }
@@ -83,6 +84,7 @@ Sweep plan(const PlanOptions& o) {
   s.reference = fs::absolute(o.reference);
   s.config_file = o.config_file.empty() ? fs::path() : fs::absolute(o.config_file);
   s.overrides = o.overrides;
+  s.timing_only = o.timing_only;
   for (const auto& g : o.grid) s.axes.push_back(parse_axis(g));
   s.points = expand(s.axes);
 
@@ -111,7 +113,8 @@ Sweep plan(const PlanOptions& o) {
   const json spec = {{"version", kSweepVersion},      {"model", s.model.string()},
                      {"image", s.image.string()},     {"reference", s.reference.string()},
                      {"config", s.config_file.string()}, {"overrides", s.overrides},
-                     {"axes", axes},                  {"points", points}};
+                     {"axes", axes},                  {"points", points},
+                     {"timing_only", s.timing_only}};
   write_file_atomic(spec_path(o.out), spec.dump(2) + "\n");
   std::string jobs;
   const fs::path dir = fs::absolute(o.out);

@@ -20,12 +20,14 @@ struct Sweep {
   std::vector<std::string> overrides;  // --set, applied before each point's settings
   std::vector<Axis> axes;
   std::vector<Settings> points;
+  bool timing_only = false;  // points run without arithmetic and are not checked
 };
 
 struct PlanOptions {
   std::filesystem::path out;
   std::filesystem::path model, image, reference, config_file;
   std::vector<std::string> grid, overrides;
+  bool timing_only = false;
 };
 
 std::filesystem::path spec_path(const std::filesystem::path& dir);
@@ -34,6 +36,10 @@ std::filesystem::path log_path(const std::filesystem::path& dir, std::size_t ind
 
 // The command that runs one point: this program's `point DIR INDEX`.
 std::vector<std::string> point_argv(const std::filesystem::path& dir, std::size_t index);
+
+// A point's status: "ok" (checked, every layer equals LibTorch int8), "timed" (a
+// timing-only run: figures, no check), "mismatch", "error" or "missing".
+inline bool has_figures(const std::string& status) { return status == "ok" || status == "timed"; }
 
 // Expands the grid, checks every point's design against the model (so no point fails
 // hours in on a buffer that cannot hold a layer), writes DIR/sweep.json and DIR/jobs.txt.

@@ -49,7 +49,7 @@ std::string shape(const Row& r) {
 std::map<std::string, std::vector<const Row*>, NaturalLess> series(const Sweep& s, const std::vector<Row>& rows) {
   std::map<std::string, std::vector<const Row*>, NaturalLess> out;
   for (const auto& r : rows) {
-    if (r.status != "ok") continue;
+    if (!has_figures(r.status)) continue;
     Settings rest;
     for (const auto& kv : s.points[r.index])
       if (kv.first != "pe" && kv.first != "pe_rows" && kv.first != "pe_cols") rest.push_back(kv);
@@ -96,7 +96,7 @@ void draw_plots(const fs::path& dir, const Sweep& s, const std::vector<Row>& row
   std::vector<double> area, energy, latency;
   std::vector<const Row*> ok;
   for (const auto& r : rows)
-    if (r.status == "ok") {
+    if (has_figures(r.status)) {
       ok.push_back(&r);
       area.push_back(r.area);
       energy.push_back(r.energy_uj);

@@ -38,12 +38,31 @@ constexpr Figure kBoundKeys[] = {{"compute_bound_cycles", 1}, {"dram_bound_cycle
 
 // A JSON number as the CSV shows it: integers as they are, reals to `decimals` places.
 std::string csv_number(const json& v, int decimals) {
+  if (v.is_null()) return "";  // not computed (timing-only)
   if (v.is_string()) return csv_field(v.get<std::string>());
   if (v.is_number_float()) return stats::format_value(v.get<double>(), decimals);
   return stats::format_value(v.get<std::uint64_t>(), decimals);
 }
 
 }  // namespace
+
+std::vector<std::size_t> front_points(const std::vector<Row>& rows) {
+  std::vector<const Row*> with;
+  std::vector<double> area, energy, latency;
+  for (const auto& r : rows)
+    if (has_figures(r.status)) {
+      with.push_back(&r);
+      area.push_back(r.area);
+      energy.push_back(r.energy_uj);
+      latency.push_back(r.latency_us);
+    }
+  std::vector<std::size_t> out;
+  for (const auto& x : {area, energy})
+    for (std::size_t i : pareto_front(x, latency)) out.push_back(with[i]->index);
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
 
 Row read_point(const fs::path& dir, std::size_t index) {
   Row row;

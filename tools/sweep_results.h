@@ -22,6 +22,9 @@ struct Row {
 };
 
 Row read_point(const std::filesystem::path& dir, std::size_t index);
+// The points on either Pareto front the plots draw (latency against area, latency
+// against energy), as point indices in increasing order.
+std::vector<std::size_t> front_points(const std::vector<Row>& rows);
 std::string csv_table(const Sweep& s, const std::vector<Row>& rows);
 
 }  // namespace qacc::sweep
