@@ -55,12 +55,13 @@ struct Shared {
   std::optional<qacc::ReferenceSet> golden;  // when some point is checked
 };
 
-Shared load_shared(const fs::path& dir, bool checked) {
+// `full`: some point runs in full even in a timing-only sweep, so the references too.
+Shared load_shared(const fs::path& dir, bool full) {
   Shared sh;
   sh.sweep = read_sweep(dir);
   sh.model = qacc::load_model_input(sh.sweep.model);
   sh.image = qacc::load_image(sh.sweep.image);
-  if (checked) sh.golden = qacc::load_references(sh.sweep.reference);
+  if (full || !sh.sweep.timing_only) sh.golden = qacc::load_references(sh.sweep.reference);
   return sh;
 }
 
@@ -243,7 +244,7 @@ int sc_main(int argc, char** argv) {
 
   return qacc::run_tool("sim_sweep", app, argc, argv, [&]() -> int {
     if (point_cmd->parsed()) {
-      Shared sh = load_shared(dir, full || !read_sweep(dir).timing_only);
+      Shared sh = load_shared(dir, full);
       return run_point(dir, index, sh, std::move(sh.model), full);
     }
     if (merge_cmd->parsed()) return merge(dir);
@@ -264,7 +265,7 @@ int sc_main(int argc, char** argv) {
     }
     if (verify && !s.timing_only) throw qacc::UsageError("--verify-front: only after a --timing-only sweep");
     const fs::path out = fs::absolute(plan_options.out);
-    Shared sh = load_shared(out, !s.timing_only || verify);
+    Shared sh = load_shared(out, verify);
     std::vector<std::size_t> all(s.points.size());
     std::iota(all.begin(), all.end(), 0);
     run_points(out, sh, all, qacc::resolve_jobs(jobs), false);
