@@ -2,6 +2,8 @@
 // docs/timing.md.
 #include <gtest/gtest.h>
 
+#include <tuple>
+
 #include "model/timing/cost_model.h"
 
 namespace qacc::timing {
@@ -57,6 +59,24 @@ TEST(ComputeCycles, OutputStationaryParallelDrain) {
   ArchConfig c = array(2, 2, Dataflow::kOutputStationary);
   c.os_drain = OsDrain::kParallel;
   EXPECT_EQ(compute_cycles(c, {5, 3, 3}), 28u);
+}
+
+TEST(ComputeCycles, ParallelDrainPacesShortOverlappedFolds) {
+  // The RTL (rtl/README.md) cannot overwrite a fold's sums before their R beats have
+  // left: with fold_overlap and K < R every fold but the last takes R. 16x16, K = 7,
+  // P = 35, M = 36: 3 x 3 = 9 folds, 8 x max(7, 16) + 7 + S 30 = 165 (93 if a fold
+  // took K). 8x8, K = 1, P = 10, M = 5: 2 folds, 8 + 1 + 14 = 23. 4x4, K = 3, P = 5,
+  // M = 9: 6 folds, 5 x 4 + 3 + 6 = 29: the RTL's counts.
+  for (const auto& [n, shape, cycles] : {std::tuple{16, TileShape{7, 35, 36}, 165u},
+                                         std::tuple{8, TileShape{1, 10, 5}, 23u},
+                                         std::tuple{4, TileShape{3, 5, 9}, 29u}}) {
+    ArchConfig c = array(n, n, Dataflow::kOutputStationary);
+    c.os_drain = OsDrain::kParallel;
+    c.fold_overlap = true;
+    EXPECT_EQ(compute_cycles(c, shape), cycles) << n << "x" << n;
+    // K >= R: the fold is long enough, the count as before (9 x 16 + 30).
+    EXPECT_EQ(compute_cycles(c, {std::uint64_t(n), 35, 36}), ceil_div(35, n) * ceil_div(36, n) * n + 2 * n - 2);
+  }
 }
 
 TEST(ComputeCycles, FoldOverlapPaysTheSkewOnce) {

@@ -100,6 +100,16 @@ bool accepted(const ArchConfig& c, const LayerDescriptor& d) {
 
 }  // namespace
 
+const char* to_string(MappingSource source) {
+  switch (source) {
+    case MappingSource::kFirmware: return "firmware";
+    case MappingSource::kPinned: return "pinned";
+    case MappingSource::kSearch: return "search";
+    case MappingSource::kWholeLayer: return "whole-layer";
+  }
+  return "?";
+}
+
 LayerEstimate estimate_layer(const ArchConfig& c, const LayerDescriptor& d) {
   LayerEstimate e;
   const std::uint32_t k2 = d.kernel * d.kernel, pad = d.padding();
@@ -214,32 +224,32 @@ std::vector<LayerMapping> map_layers(const ArchConfig& c, const QuantModel& mode
                                                                                : "output_buffer_bytes",
                                      overflow->size));
       m.tiles = t;
-      m.source = "pinned";
+      m.source = MappingSource::kPinned;
       m.estimate = estimate_layer(c, d);
     } else if (c.mapping == MappingMode::kWholeLayer &&
                accepted(c, with_tiles(shape, {shape.out_channels, shape.out_height(), shape.in_channels}))) {
       m.tiles = {shape.out_channels, shape.out_height(), shape.in_channels};
-      m.source = "whole-layer";
+      m.source = MappingSource::kWholeLayer;
       m.estimate = estimate_layer(c, with_tiles(shape, m.tiles));
     } else if (c.mapping == MappingMode::kSearch) {
       double best = 0;
       std::uint64_t best_steps = 0;
+      bool found = false;
       for (const TileChoice& t : candidate_tiles(c, shape)) {
         const LayerEstimate e = estimate_layer(c, with_tiles(shape, t));
         const double score = objective(c, e);
         ++m.candidates;
         // Ties go to fewer, larger steps.
-        if (m.source.empty() || score < best || (score == best && e.steps < best_steps)) {
+        if (!found || score < best || (score == best && e.steps < best_steps)) {
+          found = true;
           best = score;
           best_steps = e.steps;
           m.tiles = t;
           m.estimate = e;
-          m.source = "search";
+          m.source = MappingSource::kSearch;
         }
       }
-      if (m.source.empty()) m.source = "firmware";  // nothing fits: the firmware says so
-    } else {
-      m.source = "firmware";
+      // Nothing fits: the firmware plans the layer, and says so.
     }
     out.push_back(m);
   }

@@ -30,11 +30,15 @@ struct LayerEstimate {
 };
 LayerEstimate estimate_layer(const ArchConfig& config, const LayerDescriptor& tiled);
 
+// Who chose a layer's tiles.
+enum class MappingSource { kFirmware, kPinned, kSearch, kWholeLayer };
+const char* to_string(MappingSource source);  // "firmware", "pinned", "search", "whole-layer"
+
 struct LayerMapping {
   std::string layer;
   TileChoice tiles;        // all zero: the firmware plans the layer
-  std::string source;      // "pinned", "search", "whole-layer" or "firmware"
-  LayerEstimate estimate;  // of the chosen tiles (zero for "firmware")
+  MappingSource source = MappingSource::kFirmware;
+  LayerEstimate estimate;  // of the chosen tiles (zero for the firmware's)
   std::uint64_t candidates = 0;  // plans scored by the search
 };
 

@@ -200,8 +200,8 @@ nlohmann::json stats_json(const SimulationInput& in, std::size_t image, const Im
     // Who chose the tiles, and what the cost model expected of them.
     if (i < in.mapping.size()) {
       const LayerMapping& m = in.mapping[i];
-      layer["mapping"] = {{"source", m.source}};
-      if (m.source != "firmware")
+      layer["mapping"] = {{"source", to_string(m.source)}};
+      if (m.source != MappingSource::kFirmware)
         layer["mapping"].update({{"estimated_cycles", m.estimate.cycles}, {"estimated_energy_pj", m.estimate.energy_pj}});
     }
     for (const auto& c : stats::columns())
@@ -236,18 +236,21 @@ nlohmann::json design_manifest(const ArchConfig& config) {
 }
 
 std::string mapping_printout(const SimulationInput& in) {
-  if (std::all_of(in.mapping.begin(), in.mapping.end(), [](const LayerMapping& m) { return m.source == "firmware"; }))
+  if (std::all_of(in.mapping.begin(), in.mapping.end(),
+                  [](const LayerMapping& m) { return m.source == MappingSource::kFirmware; }))
     return "";
-  static constexpr const char* kObjectives[] = {"latency", "energy", "edp"};
-  std::string text = fmt::format("mapping (tiles out/rows/in; objective {}):\n",
-                                 kObjectives[static_cast<int>(in.config.mapping_objective)]);
+  // The objective as the config spells it.
+  std::string objective;
+  for (const auto& [key, value] : describe(in.config))
+    if (key == "mapping_objective") objective = value;
+  std::string text = fmt::format("mapping (tiles out/rows/in; objective {}):\n", objective);
   for (const LayerMapping& m : in.mapping) {
-    if (m.source == "firmware") {
+    if (m.source == MappingSource::kFirmware) {
       text += fmt::format("  {:<6} firmware's planner\n", m.layer);
       continue;
     }
     text += fmt::format("  {:<6} {:>13} {:<11} estimate {} cycles, {:.1f} uJ{}\n", m.layer,
-                        fmt::format("{}/{}/{}", m.tiles.out_channels, m.tiles.rows, m.tiles.in_channels), m.source,
+                        fmt::format("{}/{}/{}", m.tiles.out_channels, m.tiles.rows, m.tiles.in_channels), to_string(m.source),
                         m.estimate.cycles, m.estimate.energy_pj / 1e6,
                         m.candidates > 0 ? fmt::format(" (best of {} plans)", m.candidates) : "");
   }

@@ -147,7 +147,7 @@ SimulationResult simulate(const SimulationInput& in, const ImageCallback& on_ima
   // The host's tiles go to the firmware in the boot page; none when the firmware plans
   // every layer.
   std::vector<Platform::TilePlanEntry> plan;
-  if (std::any_of(in.mapping.begin(), in.mapping.end(), [](const LayerMapping& m) { return m.source != "firmware"; }))
+  if (std::any_of(in.mapping.begin(), in.mapping.end(), [](const LayerMapping& m) { return m.source != MappingSource::kFirmware; }))
     for (const LayerMapping& m : in.mapping) plan.push_back({m.tiles.out_channels, m.tiles.rows, m.tiles.in_channels});
   top.load(in.model_file, std::move(pixels), std::move(plan));
   if (in.fault.kind != FaultInjection::Kind::kNone && in.fault.kind != FaultInjection::Kind::kMisreportedBuffers &&

@@ -40,7 +40,12 @@ std::uint64_t compute_cycles(const ArchConfig& c, const TileShape& t) {
   // then it hides behind the fold before, showing only where it is longer.
   const bool hidden = c.dataflow == Dataflow::kWeightStationary && c.ws_weight_double_buffer;
   const std::uint64_t exposed = hidden ? (l.load > body ? l.load - body : 0) : l.load;
-  return l.load + folds * body + (folds - 1) * exposed + (c.fold_overlap ? skew : 0);
+  // A parallel OS drain copies the fold's R x C sums at once, but they leave through a
+  // port C lanes wide in R beats before the next fold's copy may overwrite them
+  // (rtl/pe_pass.sv): every fold but the last lasts at least R.
+  const bool paced = c.dataflow == Dataflow::kOutputStationary && c.os_drain == OsDrain::kParallel;
+  const std::uint64_t before_last = paced ? std::max(body, r) : body;
+  return l.load + (folds - 1) * before_last + body + (folds - 1) * exposed + (c.fold_overlap ? skew : 0);
 }
 
 // Partial sums are int32.

@@ -38,6 +38,7 @@ inline std::uint64_t ceil_div(std::uint64_t a, std::uint64_t b) { return (a + b 
 // With fold_overlap the skew is paid once per pass: folds (L + T + D) + S. With
 // ws_weight_double_buffer (WS) each load after the first hides behind the fold
 // before it: L + folds B + (folds - 1) max(0, L - B), B = T + D (+ S without overlap).
+// With os_drain: parallel every fold but the last lasts max(B, R) (the RTL's drain port).
 std::uint64_t compute_cycles(const ArchConfig& config, const TileShape& tile);
 SramTraffic compute_traffic(const ArchConfig& config, const TileShape& tile);
 
