@@ -16,6 +16,7 @@ packages=(
   libtorch-dev libopenblas0-openmp
   libfmt-dev libgtest-dev libbenchmark-dev libcli11-dev nlohmann-json3-dev libyaml-cpp-dev libstb-dev
   libjemalloc-dev libssl-dev libsqlite3-dev gnuplot-nox parallel
+  verilator yosys
 )
 
 missing=()
