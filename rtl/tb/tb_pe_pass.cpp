@@ -126,7 +126,8 @@ class Bench {
     std::vector<std::int64_t> o_idx(C);
     const bool os = o.dataflow == qacc::Dataflow::kOutputStationary;
     const bool ws = o.dataflow == qacc::Dataflow::kWeightStationary;
-    const std::uint32_t rows = os ? P : K, cols = ws || os ? M : P;
+    // A pass without MACs moves nothing (and takes no cycles).
+    const std::uint32_t rows = std::uint64_t{K} * P * M == 0 ? 0 : (os ? P : K), cols = ws || os ? M : P;
     for (std::uint32_t rb = 0; rb < (rows + R - 1) / R; ++rb)
       for (std::uint32_t cb = 0; cb < (cols + C - 1) / C; ++cb) {
         const std::uint32_t r0 = rb * R, c0 = cb * C;
@@ -218,9 +219,19 @@ class Bench {
       top_->clk = 1;
       top_->eval();
     }
-    if (ai != a_beats.size() || bi != b_beats.size()) res.data_ok = false;
+    if (ai != a_beats.size() || bi != b_beats.size() || !res.finished) {
+      if (std::getenv("TB_VERBOSE"))
+        std::fprintf(stderr, "K=%u P=%u M=%u stall=%d: a %zu/%zu b %zu/%zu out %zu/%zu done %d\n", K, P, M, stall, ai,
+                     a_beats.size(), bi, b_beats.size(), oi, out_beats.size(), done);
+      res.data_ok = false;
+    }
     for (std::size_t i = 0; i < psum.size(); ++i)
-      if (static_cast<std::uint32_t>(psum[i]) != expect[i]) res.data_ok = false;
+      if (static_cast<std::uint32_t>(psum[i]) != expect[i]) {
+        if (res.data_ok && std::getenv("TB_VERBOSE"))
+          std::fprintf(stderr, "K=%u P=%u M=%u: sum p=%zu m=%zu is %d, want %d\n", K, P, M, i / M, i % M, psum[i],
+                       static_cast<std::int32_t>(expect[i]));
+        res.data_ok = false;
+      }
     // Let the last beats (os parallel drains after done) leave before the next pass.
     for (int i = 0; i < R + C + 2; ++i) tick();
     return res;
