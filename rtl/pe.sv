@@ -14,8 +14,12 @@
 //            of a fold passes, so a load can overlap the fold before it
 //   acc      ws/is: the partial sum moving down the column; os: the output sum that
 //            stays, shifted down the column to drain (os_drain: shift)
-//   osh      os: a copy of acc taken at the end of a fold and shifted out while the
-//            next fold computes (os_drain: parallel)
+//   osh      os: the fold's final sum, copied with its last MAC and shifted down the
+//            column while the next fold computes in acc (os_drain: parallel)
+//   acc_q,   os: a drain runs down a column as a wavefront: row i shifts in the i + 1
+//   osh_q    cycles from the drain's start (drain_*_start, when the bottom PE of the
+//            column has its sum); then its next fold's first MAC arrives. The bit
+//            says "this row shifted last cycle", so the row below shifts this cycle.
 module pe (
     input  logic               clk,
     input  logic               rst_n,
@@ -24,18 +28,24 @@ module pe (
     input  logic signed [ 8:0] a_in,
     input  logic               a_v_in,
     input  logic               a_first_in,
+    input  logic               a_last_in,
     input  logic signed [ 8:0] b_in,
     input  logic               b_latch,
     input  logic signed [31:0] acc_in,       // from the PE above; 0 above row 0
-    input  logic               drain_shift,
-    input  logic               capture,
+    input  logic               acc_drain_start,  // per column
+    input  logic               acc_drain_in,     // acc_q of the PE above; 0 above row 0
+    input  logic               osh_drain_start,
+    input  logic               osh_drain_in,
     input  logic signed [31:0] osh_in,
     output logic signed [ 8:0] a_out,
     output logic               a_v_out,
     output logic               a_first_out,
+    output logic               a_last_out,
     output logic signed [ 8:0] b_out,
     output logic signed [31:0] acc_out,
-    output logic signed [31:0] osh_out
+    output logic signed [31:0] osh_out,
+    output logic               acc_q,
+    output logic               osh_q
 );
   logic signed [8:0] shadow, active;
 
@@ -44,14 +54,23 @@ module pe (
   wire signed [ 8:0] multiplier = os_mode ? b_in : stationary;
   wire signed [17:0] product = a_in * multiplier;
   wire signed [31:0] product32 = 32'(product);
+  wire signed [31:0] os_sum = (a_first_in ? 32'sd0 : acc_out) + product32;
+  wire acc_drain = acc_drain_start || acc_drain_in;
+  wire osh_drain = osh_drain_start || osh_drain_in;
 
   always_ff @(posedge clk or negedge rst_n) begin
     if (!rst_n) begin
       a_v_out     <= 1'b0;
       a_first_out <= 1'b0;
+      a_last_out  <= 1'b0;
+      acc_q       <= 1'b0;
+      osh_q       <= 1'b0;
     end else if (en) begin
       a_v_out     <= a_v_in;
       a_first_out <= a_first_in;
+      a_last_out  <= a_last_in;
+      acc_q       <= acc_drain;
+      osh_q       <= osh_drain;
     end
   end
 
@@ -63,9 +82,12 @@ module pe (
       if (b_latch) shadow <= b_in;
       if (a_v_in && a_first_in && !os_mode) active <= shadow;
       if (!os_mode) acc_out <= acc_in + (a_v_in ? product32 : 32'sd0);
-      else if (drain_shift) acc_out <= acc_in;
-      else if (a_v_in) acc_out <= (a_first_in ? 32'sd0 : acc_out) + product32;
-      osh_out <= capture ? acc_out : osh_in;
+      else if (acc_drain) acc_out <= acc_in;
+      else if (a_v_in) acc_out <= os_sum;
+      // With folds overlapped and K = R the next copy lands in the cycle this row's
+      // last drain shift leaves; the copy wins, the value shifted in is no one's.
+      if (os_mode && a_v_in && a_last_in) osh_out <= os_sum;
+      else if (osh_drain) osh_out <= osh_in;
     end
   end
 endmodule

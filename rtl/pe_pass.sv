@@ -2,7 +2,8 @@
 // M output channels) on a ROWS x COLS array: the sequencer that walks the folds, the
 // array, and the stream ports a buffer wrapper feeds. done comes exactly
 // timing::compute_cycles cycles after start when no stream stalls (docs/timing.md §2),
-// except where rtl/README.md says the hardware cannot (os with fold_overlap).
+// except where rtl/README.md says the hardware cannot (os_drain parallel with
+// fold_overlap and K < R).
 //
 // Handshake: the pass starts in the cycle where start && start_ready (cycle 0) with the
 // shape and options on their inputs (they are latched); the array works in cycles
@@ -19,7 +20,8 @@
 //   os: a  K beats, beat t = term t of the fold's R positions (lane i: position i)
 //       b  K beats, beat t = term t of the fold's C output channels (lane j)
 // pout gives per fold, lane j = column j: ws P beats (beat t: position t), is M beats
-// (beat t: output channel t), os R beats (beat d: position R-1-d). Each beat is the
+// (beat t: output channel t), os R beats (beat d: position R-1-d; with os_drain
+// parallel the last fold's come up to R - 1 cycles after done). Each beat is the
 // array's sum plus the pin beat taken with it (bias, or the sums so far), so the
 // wrapper keeps the accumulators (TPU-style) and feeds them back.
 module pe_pass #(
@@ -64,7 +66,7 @@ module pe_pass #(
     LOAD,    // the stationary operand enters, a row a cycle (ws/is)
     STREAM,  // the streamed operand enters, a beat a cycle
     FLUSH,   // the last beat crosses the array (S cycles)
-    DRAIN,   // os_drain shift: sums leave down the columns (R cycles)
+    DRAIN,   // os: the fold's sums leave down the columns (R cycles with shift)
     TAIL     // fold_overlap: the one flush of the pass
   } seg_e;
 
@@ -90,12 +92,13 @@ module pe_pass #(
   wire [31:0] t_len = {16'd0, os ? k_c : (ws ? p_c : m_c)};
   wire [31:0] folds = ((rows_dim + R32 - 1) / R32) * ((cols_dim + C32 - 1) / C32);
   wire [31:0] l_len = os ? 32'd0 : R32;
-  wire [31:0] d_len = os && !par_c ? R32 : 32'd0;
-  // An os fold's sums must all be complete before they drain (shift) or are copied
-  // (parallel), and the next fold's first MAC lands in PE (0, 0) before the last one
-  // of this fold reaches PE (R-1, C-1): os folds cannot overlap here (README).
-  wire overlap = overlap_c && !os;
+  wire overlap = overlap_c;
   wire dbuf = ws && dbuf_c;
+  // os_drain parallel copies a fold's sums at its last MAC and sends them down the
+  // columns, R beats through a port COLS wide; with overlapped folds shorter than R
+  // the next copy would overwrite them first, so such a fold waits (README).
+  wire [31:0] stretch = overlap && !final_fold && {16'd0, k_c} < R32 ? R32 - {16'd0, k_c} : 32'd0;
+  wire [31:0] d_len = !os ? 32'd0 : (par_c ? stretch : R32);
   wire [31:0] flush_len = overlap ? 32'd0 : S32;
   wire [31:0] body = t_len + d_len + flush_len;
   wire [31:0] exposed = l_len > body ? l_len - body : 32'd0;
@@ -153,19 +156,11 @@ module pe_pass #(
   wire b_need = (active && ((seg == LOAD && load_beats && !os) || (os && seg == STREAM))) || ld_now;
   wire b_latch = (active && seg == LOAD && load_beats && !os && cnt == R32 - 1) ||
                  (ld_now && ld_idx == R32 - 1);
-  wire drain_shift = active && seg == DRAIN;
+  wire a_last = a_need && seg_last;
 
-  // os_drain parallel: all sums copied at the edge after the fold's last MAC, then
-  // shifted out R beats while the next fold computes.
-  logic capture_q, dr_run_q;
-  logic [31:0] dr_cnt_q;
-
-  logic [COLS*32-1:0] arr_out, acc_bottom, osh_bottom;
-  logic arr_out_valid;
-  assign pout_valid = arr_out_valid || drain_shift || dr_run_q;
-  wire [COLS*32-1:0] raw = arr_out_valid ? arr_out : (drain_shift ? acc_bottom : osh_bottom);
+  logic [COLS*32-1:0] arr_out;
   for (genvar j = 0; j < COLS; j++) begin : g_add
-    assign pout_data[j*32+:32] = raw[j*32+:32] + pin_data[j*32+:32];
+    assign pout_data[j*32+:32] = arr_out[j*32+:32] + pin_data[j*32+:32];
   end
 
   assign en = !(a_need && !a_valid) && !(b_need && !b_valid) &&
@@ -189,9 +184,6 @@ module pe_pass #(
       fold_q <= '0;
       ld_run_q <= 1'b0;
       ld_cnt_q <= '0;
-      capture_q <= 1'b0;
-      dr_run_q <= 1'b0;
-      dr_cnt_q <= '0;
       {k_q, p_q, m_q, dataflow_q, par_q, overlap_q, dbuf_q} <= '0;
     end else if (en) begin
       if (start_fire)
@@ -207,14 +199,6 @@ module pe_pass #(
       end
       ld_run_q <= ld_now && ld_idx != R32 - 1;
       ld_cnt_q <= ld_now ? ld_idx + 1 : 32'd0;
-      capture_q <= active && os && par_c && fold_end;
-      if (capture_q) begin
-        dr_run_q <= 1'b1;
-        dr_cnt_q <= '0;
-      end else if (dr_run_q) begin
-        dr_run_q <= dr_cnt_q != R32 - 1;
-        dr_cnt_q <= dr_cnt_q + 1;
-      end
     end
   end
 
@@ -223,8 +207,8 @@ module pe_pass #(
       .COLS(COLS)
   ) u_array (
       .clk, .rst_n, .en, .os_mode(os),
-      .a_data, .a_valid(a_need), .a_first(a_need && cnt == 0),
+      .a_data, .a_valid(a_need), .a_first(a_need && cnt == 0), .a_last,
+      .drain_acc(a_last && os && !par_c), .drain_osh(a_last && os && par_c),
       .b_data, .b_latch,
-      .drain_shift, .capture(capture_q),
-      .out_data(arr_out), .out_valid(arr_out_valid), .acc_bottom, .osh_bottom);
+      .out_data(arr_out), .out_valid(pout_valid));
 endmodule
