@@ -13,4 +13,6 @@ done
 # A non-square array and the smallest one, to catch width slips the square ones hide.
 lint delay_line.sv pe.sv pe_array.sv pe_pass.sv --top-module pe_pass -GROWS=2 -GCOLS=5
 lint delay_line.sv pe.sv pe_array.sv pe_pass.sv --top-module pe_pass -GROWS=1 -GCOLS=1
+lint synth_parts.sv --top-module part_mul8
+lint synth_parts.sv --top-module part_add32
 echo "lint: clean"

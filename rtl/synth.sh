@@ -26,11 +26,14 @@ run() {  # name, yosys commands that leave the top to measure
   cells=$(grep "Number of cells" build/synth/$name.stat | tail -1 | awk '{print $4}')
   flops=$(sed -n '/design hierarchy/,$p' build/synth/$name.cmos | grep -E '\$_DFF' | awk '{s += $2} END {print s}')
   [ -n "$flops" ] || flops=$(grep -E '\$_DFF' build/synth/$name.cmos | awk '{s += $2} END {print s}')
+  [ -n "$flops" ] || flops=0
   trans=$(grep "Estimated number of transistors" build/synth/$name.cmos | tail -1 | awk '{print $5}')
   secs=$(echo "$t1 - $t0" | bc)
   printf "%-14s %8s %8s %12s %8.1f\n" $name "$cells" "$flops" "$trans" "$secs" | tee -a $out
 }
 
+run part_mul8 "read_verilog -sv synth_parts.sv; synth -top part_mul8"
+run part_add32 "read_verilog -sv synth_parts.sv; synth -top part_add32"
 run pe "read_verilog -sv pe.sv; synth -top pe"
 for n in 4 8 16; do
   run pe_pass_${n}x$n "read_verilog -sv $SRC; chparam -set ROWS $n -set COLS $n pe_pass; synth -top pe_pass"
