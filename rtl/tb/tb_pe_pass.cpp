@@ -101,29 +101,39 @@ class Bench {
     tick();
   }
 
-  // One pass with random operands; stall drops valids and ready at random (the data
-  // must still be right; the cycle count then is longer).
-  PassResult run(const Shape& s, const Options& o, std::mt19937& rng, bool stall) {
+  // One pass with random operands: the beats each stream carries, in the order
+  // pe_pass.sv's header gives (folds row block outer), and the sums it must leave.
+  struct Pass {
+    Shape shape;
+    Options options;
+    std::vector<Words> a_beats, b_beats;
+    std::vector<std::vector<std::int64_t>> out_beats;  // per lane: a sum's index, or -1
+    std::vector<std::int32_t> psum;                     // start values, then the results
+    std::vector<std::uint32_t> expect;
+    std::uint64_t model_cycles = 0, folds = 0;
+  };
+
+  static Pass make_pass(const Shape& s, const Options& o, std::mt19937& rng) {
+    Pass pass{s, o, {}, {}, {}, {}, {}, 0, 0};
     const std::uint32_t K = s.k, P = s.p, M = s.m;
-    std::uniform_int_distribution<int> u8(0, 255), i8(-128, 127), coin(0, 3);
+    std::uniform_int_distribution<int> u8(0, 255), i8(-128, 127);
     const int zero_point = u8(rng);
-    std::vector<std::int32_t> x(std::size_t{K} * P), w(std::size_t{M} * K), psum(std::size_t{P} * M);
+    std::vector<std::int32_t> x(std::size_t{K} * P), w(std::size_t{M} * K);
+    pass.psum.resize(std::size_t{P} * M);
     for (auto& v : x) v = u8(rng) - zero_point;
     for (auto& v : w) v = i8(rng);
     std::uniform_int_distribution<std::int32_t> start(INT32_MIN, INT32_MAX);
-    for (auto& v : psum) v = start(rng);
-    std::vector<std::uint32_t> expect(psum.begin(), psum.end());
+    for (auto& v : pass.psum) v = start(rng);
+    pass.expect.assign(pass.psum.begin(), pass.psum.end());
     for (std::uint32_t p = 0; p < P; ++p)
       for (std::uint32_t m = 0; m < M; ++m)
         for (std::uint32_t k = 0; k < K; ++k)
-          expect[std::size_t{p} * M + m] += static_cast<std::uint32_t>(w[std::size_t{m} * K + k] * x[std::size_t{k} * P + p]);
+          pass.expect[std::size_t{p} * M + m] +=
+              static_cast<std::uint32_t>(w[std::size_t{m} * K + k] * x[std::size_t{k} * P + p]);
     auto X = [&](std::uint32_t k, std::uint32_t p) { return k < K && p < P ? x[std::size_t{k} * P + p] : 0; };
     auto W = [&](std::uint32_t m, std::uint32_t k) { return m < M && k < K ? w[std::size_t{m} * K + k] : 0; };
     auto index = [&](std::uint32_t p, std::uint32_t m) { return p < P && m < M ? std::int64_t{p} * M + m : -1; };
 
-    // The beats in the order pe_pass.sv's header gives, folds row block outer.
-    std::vector<Words> a_beats, b_beats;
-    std::vector<std::vector<std::int64_t>> out_beats;
     std::vector<std::int32_t> a(R), b(C);
     std::vector<std::int64_t> o_idx(C);
     const bool os = o.dataflow == qacc::Dataflow::kOutputStationary;
@@ -137,12 +147,12 @@ class Bench {
           for (std::uint32_t t = 0; t < K; ++t) {
             for (int i = 0; i < R; ++i) a[i] = X(t, r0 + i);
             for (int j = 0; j < C; ++j) b[j] = W(c0 + j, t);
-            a_beats.push_back(pack(a, 9));
-            b_beats.push_back(pack(b, 9));
+            pass.a_beats.push_back(pack(a, 9));
+            pass.b_beats.push_back(pack(b, 9));
           }
           for (int d = 0; d < R; ++d) {
             for (int j = 0; j < C; ++j) o_idx[j] = index(r0 + R - 1 - d, c0 + j);
-            out_beats.push_back(o_idx);
+            pass.out_beats.push_back(o_idx);
           }
           continue;
         }
@@ -150,19 +160,15 @@ class Bench {
         for (int q = 0; q < R; ++q) {
           const std::uint32_t row = r0 + R - 1 - q;
           for (int j = 0; j < C; ++j) b[j] = ws ? W(c0 + j, row) : X(row, c0 + j);
-          b_beats.push_back(pack(b, 9));
+          pass.b_beats.push_back(pack(b, 9));
         }
         for (std::uint32_t t = 0; t < T; ++t) {
           for (int i = 0; i < R; ++i) a[i] = ws ? X(r0 + i, t) : W(t, r0 + i);
-          a_beats.push_back(pack(a, 9));
+          pass.a_beats.push_back(pack(a, 9));
           for (int j = 0; j < C; ++j) o_idx[j] = ws ? index(t, c0 + j) : index(c0 + j, t);
-          out_beats.push_back(o_idx);
+          pass.out_beats.push_back(o_idx);
         }
       }
-
-    std::size_t ai = 0, bi = 0, oi = 0;
-    std::vector<std::int32_t> pin(C);
-    PassResult res;
     qacc::ArchConfig cfg;
     cfg.pe_rows = R;
     cfg.pe_cols = C;
@@ -170,74 +176,131 @@ class Bench {
     cfg.os_drain = o.parallel ? qacc::OsDrain::kParallel : qacc::OsDrain::kShift;
     cfg.fold_overlap = o.overlap;
     cfg.ws_weight_double_buffer = o.dbuf;
-    res.model_cycles = qacc::timing::compute_cycles(cfg, {K, P, M});
-    res.folds = std::uint64_t{(rows + R - 1) / R} * ((cols + C - 1) / C);
+    pass.model_cycles = qacc::timing::compute_cycles(cfg, {K, P, M});
+    pass.folds = std::uint64_t{(rows + R - 1) / R} * ((cols + C - 1) / C);
+    return pass;
+  }
 
-    bool started = false, done = false;
-    std::uint64_t start_cycle = 0;
-    const std::uint64_t limit = 4 * res.model_cycles + 64 * (R + C) + 1000;
-    for (std::uint64_t c = 0; !(done && oi == out_beats.size()); ++c) {
+  // Runs passes back to back, each started in the cycle the one before says done (as
+  // a wrapper that always has the next pass would); stall drops valids and ready at
+  // random (the sums must still be right; the cycle counts then are longer).
+  std::vector<PassResult> run(std::vector<Pass>& passes, std::mt19937& rng, bool stall) {
+    struct Beat {
+      std::size_t pass, beat;
+    };
+    std::vector<Beat> a_q, b_q, out_q;
+    std::uint64_t limit = 1000;
+    for (std::size_t n = 0; n < passes.size(); ++n) {
+      for (std::size_t i = 0; i < passes[n].a_beats.size(); ++i) a_q.push_back({n, i});
+      for (std::size_t i = 0; i < passes[n].b_beats.size(); ++i) b_q.push_back({n, i});
+      for (std::size_t i = 0; i < passes[n].out_beats.size(); ++i) out_q.push_back({n, i});
+      limit += 4 * passes[n].model_cycles + 64 * (R + C);
+    }
+    std::vector<PassResult> res(passes.size());
+    for (std::size_t n = 0; n < passes.size(); ++n) {
+      res[n].model_cycles = passes[n].model_cycles;
+      res[n].folds = passes[n].folds;
+    }
+    std::uniform_int_distribution<int> coin(0, 3);
+    std::size_t ai = 0, bi = 0, oi = 0, started = 0, done = 0;
+    std::vector<std::uint64_t> start_cycle(passes.size());
+    std::vector<std::int32_t> pin(C);
+    bool finished = true;
+    auto drive_start = [&]() {
+      // A pass may start once the one before has said done (done == started).
+      top_->start = started < passes.size() && done == started;
+      if (started >= passes.size()) return;
+      const Pass& p = passes[started];
+      top_->k = p.shape.k;
+      top_->p = p.shape.p;
+      top_->m = p.shape.m;
+      top_->dataflow = static_cast<int>(p.options.dataflow);
+      top_->os_drain_parallel = p.options.parallel;
+      top_->fold_overlap = p.options.overlap;
+      top_->ws_weight_double_buffer = p.options.dbuf;
+    };
+    for (std::uint64_t c = 0; done < passes.size() || oi < out_q.size(); ++c) {
       if (c > limit) {
-        res.finished = false;
+        finished = false;
         break;
       }
-      top_->start = !started;
-      top_->k = K;
-      top_->p = P;
-      top_->m = M;
-      top_->dataflow = static_cast<int>(o.dataflow);
-      top_->os_drain_parallel = o.parallel;
-      top_->fold_overlap = o.overlap;
-      top_->ws_weight_double_buffer = o.dbuf;
-      top_->a_valid = ai < a_beats.size() && !(stall && coin(rng) == 0);
-      if (ai < a_beats.size()) load(top_->a_data, a_beats[ai]);
-      top_->b_valid = bi < b_beats.size() && !(stall && coin(rng) == 0);
-      if (bi < b_beats.size()) load(top_->b_data, b_beats[bi]);
+      top_->a_valid = ai < a_q.size() && !(stall && coin(rng) == 0);
+      if (ai < a_q.size()) load(top_->a_data, passes[a_q[ai].pass].a_beats[a_q[ai].beat]);
+      top_->b_valid = bi < b_q.size() && !(stall && coin(rng) == 0);
+      if (bi < b_q.size()) load(top_->b_data, passes[b_q[bi].pass].b_beats[b_q[bi].beat]);
       top_->pin_valid = !(stall && coin(rng) == 0);
-      for (int j = 0; j < C; ++j)
-        pin[j] = oi < out_beats.size() && out_beats[oi][j] >= 0 ? psum[out_beats[oi][j]] : 0;
+      for (int j = 0; j < C; ++j) {
+        pin[j] = 0;
+        if (oi < out_q.size()) {
+          const Pass& p = passes[out_q[oi].pass];
+          const std::int64_t idx = p.out_beats[out_q[oi].beat][j];
+          if (idx >= 0) pin[j] = p.psum[idx];
+        }
+      }
       load(top_->pin_data, pack(pin, 32));
       top_->pout_ready = !(stall && coin(rng) == 0);
       top_->clk = 0;
+      drive_start();
       top_->eval();
-      if (!started && top_->start_ready) {
-        started = true;
-        start_cycle = c;
+      // done does not depend on start (outside a pass without MACs, which is done in
+      // the cycle it starts), so it may decide the start of the same cycle.
+      if (top_->done && done < started) {
+        res[done].rtl_cycles = c - start_cycle[done];
+        ++done;
+        drive_start();
+        top_->eval();
       }
-      if (top_->done && !done) {
-        done = true;
-        res.rtl_cycles = c - start_cycle;
+      if (top_->start && top_->start_ready) {
+        start_cycle[started] = c;
+        ++started;
+        if (passes[started - 1].model_cycles == 0) {  // a pass without MACs: done now
+          res[done].rtl_cycles = 0;
+          ++done;
+        }
       }
       if (top_->a_ready) ++ai;
       if (top_->b_ready) ++bi;
       if (top_->pin_ready) {
-        if (oi >= out_beats.size()) {
-          res.data_ok = false;  // a beat nobody expects
+        if (oi >= out_q.size()) {
+          res.back().data_ok = false;  // a beat nobody expects
         } else {
-          for (int j = 0; j < C; ++j)
-            if (out_beats[oi][j] >= 0) psum[out_beats[oi][j]] = lane32(top_->pout_data, j);
+          Pass& p = passes[out_q[oi].pass];
+          for (int j = 0; j < C; ++j) {
+            const std::int64_t idx = p.out_beats[out_q[oi].beat][j];
+            if (idx >= 0) p.psum[idx] = lane32(top_->pout_data, j);
+          }
           ++oi;
         }
       }
       top_->clk = 1;
       top_->eval();
     }
-    if (ai != a_beats.size() || bi != b_beats.size() || !res.finished) {
-      if (std::getenv("TB_VERBOSE"))
-        std::fprintf(stderr, "K=%u P=%u M=%u stall=%d: a %zu/%zu b %zu/%zu out %zu/%zu done %d\n", K, P, M, stall, ai,
-                     a_beats.size(), bi, b_beats.size(), oi, out_beats.size(), done);
-      res.data_ok = false;
+    const bool verbose = std::getenv("TB_VERBOSE") != nullptr;
+    if (ai != a_q.size() || bi != b_q.size() || !finished) {
+      if (verbose)
+        std::fprintf(stderr, "stall=%d: a %zu/%zu b %zu/%zu out %zu/%zu done %zu/%zu\n", stall, ai, a_q.size(), bi,
+                     b_q.size(), oi, out_q.size(), done, passes.size());
+      for (auto& r : res) r.data_ok = r.finished = false;
     }
-    for (std::size_t i = 0; i < psum.size(); ++i)
-      if (static_cast<std::uint32_t>(psum[i]) != expect[i]) {
-        if (res.data_ok && std::getenv("TB_VERBOSE"))
-          std::fprintf(stderr, "K=%u P=%u M=%u: sum p=%zu m=%zu is %d, want %d\n", K, P, M, i / M, i % M, psum[i],
-                       static_cast<std::int32_t>(expect[i]));
-        res.data_ok = false;
-      }
-    // Let the last beats (os parallel drains after done) leave before the next pass.
+    for (std::size_t n = 0; n < passes.size(); ++n) {
+      const Pass& p = passes[n];
+      for (std::size_t i = 0; i < p.psum.size(); ++i)
+        if (static_cast<std::uint32_t>(p.psum[i]) != p.expect[i]) {
+          if (res[n].data_ok && verbose)
+            std::fprintf(stderr, "K=%u P=%u M=%u %s: sum p=%zu m=%zu is %d, want %d\n", p.shape.k, p.shape.p,
+                         p.shape.m, describe(p.options).c_str(), i / p.shape.m, i % p.shape.m, p.psum[i],
+                         static_cast<std::int32_t>(p.expect[i]));
+          res[n].data_ok = false;
+        }
+    }
+    // Idle long enough that nothing of these passes is left in the array.
     for (int i = 0; i < R + C + 2; ++i) tick();
     return res;
+  }
+
+  PassResult run(const Shape& s, const Options& o, std::mt19937& rng, bool stall) {
+    std::vector<Pass> one{make_pass(s, o, rng)};
+    return run(one, rng, stall).front();
   }
 
  private:
@@ -338,6 +401,31 @@ bool run_size(const Args& args, std::mt19937& rng) {
                 data_bad == 0 && stalled_bad == 0 && unfinished == 0 ? "yes" : "NO", diff.c_str());
     std::fflush(stdout);
   }
+  // Passes back to back with random shapes and options, each started in its
+  // predecessor's done cycle: cycles and sums as alone, os parallel tails included.
+  int chained = 0, equal = 0, known = 0, bad = 0;
+  std::uniform_int_distribution<std::size_t> pick(0, all.size() - 1);
+  for (int chain = 0; chain < args.random / 4 + 1; ++chain)
+    for (bool stall : {false, true}) {
+      std::vector<typename Bench<Top, R, C>::Pass> passes;
+      for (int i = 0; i < 6; ++i)
+        passes.push_back(Bench<Top, R, C>::make_pass({dim(rng), dim(rng), dim(rng)}, all[pick(rng)], rng));
+      const auto results = bench.run(passes, rng, stall);
+      for (std::size_t n = 0; n < passes.size(); ++n) {
+        if (!results[n].data_ok) ++bad;
+        if (stall) continue;
+        ++chained;
+        if (results[n].rtl_cycles == results[n].model_cycles) ++equal;
+        else if (known_mismatch(passes[n].options, passes[n].shape, results[n], R)) ++known;
+      }
+    }
+  const bool chain_ok = equal + known == chained && bad == 0;
+  ok = ok && chain_ok;
+  char size[16];
+  std::snprintf(size, sizeof size, "%dx%d", R, C);
+  std::printf("| %-5s | %-30s | %3d + stalled | %s (%d/%d) | %s | %s |\n", size, "back to back, mixed", chained,
+              equal == chained ? "yes" : "no", equal, chained, bad == 0 ? "yes" : "NO",
+              known > 0 ? (std::to_string(known) + " known (K < R)").c_str() : "");
   return ok;
 }
 
