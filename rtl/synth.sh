@@ -28,7 +28,7 @@ run() {  # name, yosys commands that leave the top to measure
   [ -n "$flops" ] || flops=$(grep -E '\$_DFF' build/synth/$name.cmos | awk '{s += $2} END {print s}')
   [ -n "$flops" ] || flops=0
   trans=$(grep "Estimated number of transistors" build/synth/$name.cmos | tail -1 | awk '{print $5}')
-  secs=$(echo "$t1 - $t0" | bc)
+  secs=$(awk "BEGIN {print $t1 - $t0}")
   printf "%-14s %8s %8s %12s %8.1f\n" $name "$cells" "$flops" "$trans" "$secs" | tee -a $out
 }
 

@@ -8,6 +8,7 @@
 // outside the cases rtl/README.md lists as ones the hardware cannot match.
 #include <verilated.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -85,6 +86,8 @@ struct Shape {
 
 struct PassResult {
   std::uint64_t rtl_cycles = 0, model_cycles = 0, folds = 0;
+  // The cycle of the pass's last result beat minus its done cycle (no stalls).
+  std::int64_t last_beat_lag = 0;
   bool data_ok = true, finished = true;
 };
 
@@ -211,10 +214,11 @@ class Bench {
       top_->start = started < passes.size() && done == started;
       if (started >= passes.size()) return;
       const Pass& p = passes[started];
-      top_->k = p.shape.k;
-      top_->p = p.shape.p;
-      top_->m = p.shape.m;
-      top_->dataflow = static_cast<int>(p.options.dataflow);
+      // The shape ports are 16 bits wide (pe_pass.sv); every shape here fits.
+      top_->k = static_cast<std::uint16_t>(p.shape.k);
+      top_->p = static_cast<std::uint16_t>(p.shape.p);
+      top_->m = static_cast<std::uint16_t>(p.shape.m);
+      top_->dataflow = static_cast<std::uint8_t>(p.options.dataflow);
       top_->os_drain_parallel = p.options.parallel;
       top_->fold_overlap = p.options.overlap;
       top_->ws_weight_double_buffer = p.options.dbuf;
@@ -265,6 +269,7 @@ class Bench {
           res.back().data_ok = false;  // a beat nobody expects
         } else {
           Pass& p = passes[out_q[oi].pass];
+          res[out_q[oi].pass].last_beat_lag = static_cast<std::int64_t>(c);
           for (int j = 0; j < C; ++j) {
             const std::int64_t idx = p.out_beats[out_q[oi].beat][j];
             if (idx >= 0) p.psum[idx] = lane32(top_->pout_data, j);
@@ -293,6 +298,8 @@ class Bench {
           res[n].data_ok = false;
         }
     }
+    for (std::size_t n = 0; n < passes.size(); ++n)
+      res[n].last_beat_lag -= static_cast<std::int64_t>(start_cycle[n] + res[n].rtl_cycles);
     // Idle long enough that nothing of these passes is left in the array.
     for (int i = 0; i < R + C + 2; ++i) tick();
     return res;
@@ -365,6 +372,7 @@ bool run_size(const Args& args, std::mt19937& rng) {
   std::uniform_int_distribution<std::uint32_t> dim(1, 3 * N + 1);
   for (const Options& o : all) {
     int shapes = 0, equal = 0, known = 0, data_bad = 0, stalled_bad = 0, unfinished = 0;
+    std::int64_t lag_min = INT64_MAX, lag_max = INT64_MIN;
     std::string first_diff;
     auto check = [&](const Shape& s, bool stall) {
       const PassResult r = bench.run(s, o, rng, stall);
@@ -372,6 +380,10 @@ bool run_size(const Args& args, std::mt19937& rng) {
       if (!r.data_ok) ++(stall ? stalled_bad : data_bad);
       if (stall) return;
       ++shapes;
+      if (r.model_cycles > 0) {
+        lag_min = std::min(lag_min, r.last_beat_lag);
+        lag_max = std::max(lag_max, r.last_beat_lag);
+      }
       if (r.rtl_cycles == r.model_cycles) {
         ++equal;
         return;
@@ -396,9 +408,10 @@ bool run_size(const Args& args, std::mt19937& rng) {
     std::snprintf(size, sizeof size, "%dx%d", R, C);
     std::string diff = first_diff;
     if (known > 0) diff += "; " + std::to_string(known) + " known (K < R)";
-    std::printf("| %-5s | %-30s | %3d (%zu VGG-lite) | %s (%d/%d) | %s | %s |\n", size, describe(o).c_str(), shapes,
-                vgg.size(), equal == shapes ? "yes" : "no", equal, shapes,
-                data_bad == 0 && stalled_bad == 0 && unfinished == 0 ? "yes" : "NO", diff.c_str());
+    std::printf("| %-5s | %-30s | %3d (%zu VGG-lite) | %s (%d/%d) | %s | %+lld..%+lld | %s |\n", size,
+                describe(o).c_str(), shapes, vgg.size(), equal == shapes ? "yes" : "no", equal, shapes,
+                data_bad == 0 && stalled_bad == 0 && unfinished == 0 ? "yes" : "NO", static_cast<long long>(lag_min),
+                static_cast<long long>(lag_max), diff.c_str());
     std::fflush(stdout);
   }
   // Passes back to back with random shapes and options, each started in its
@@ -423,7 +436,7 @@ bool run_size(const Args& args, std::mt19937& rng) {
   ok = ok && chain_ok;
   char size[16];
   std::snprintf(size, sizeof size, "%dx%d", R, C);
-  std::printf("| %-5s | %-30s | %3d + stalled | %s (%d/%d) | %s | %s |\n", size, "back to back, mixed", chained,
+  std::printf("| %-5s | %-30s | %3d + stalled | %s (%d/%d) | %s | | %s |\n", size, "back to back, mixed", chained,
               equal == chained ? "yes" : "no", equal, chained, bad == 0 ? "yes" : "NO",
               known > 0 ? (std::to_string(known) + " known (K < R)").c_str() : "");
   return ok;
@@ -445,8 +458,8 @@ int main(int argc, char** argv) {
     }
   }
   std::mt19937 rng(args.seed);
-  std::printf("| size  | dataflow and options           | shapes | cycles = compute_cycles | sums right | first difference |\n");
-  std::printf("|---|---|---|---|---|---|\n");
+  std::printf("| size  | dataflow and options           | shapes | cycles = compute_cycles | sums right | last beat - done | first difference |\n");
+  std::printf("|---|---|---|---|---|---|---|\n");
   bool ok = true;
   if (args.size == 0 || args.size == 4) ok = run_size<Vpe_pass_4, 4, 4>(args, rng) && ok;
   if (args.size == 0 || args.size == 8) ok = run_size<Vpe_pass_8, 8, 8>(args, rng) && ok;
