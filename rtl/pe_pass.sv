@@ -90,7 +90,9 @@ module pe_pass #(
   wire [31:0] rows_dim = os ? {16'd0, p_c} : {16'd0, k_c};
   wire [31:0] cols_dim = ws || os ? {16'd0, m_c} : {16'd0, p_c};
   wire [31:0] t_len = {16'd0, os ? k_c : (ws ? p_c : m_c)};
-  wire [31:0] folds = ((rows_dim + R32 - 1) / R32) * ((cols_dim + C32 - 1) / C32);
+  // Folds are counted as row and column blocks, which needs no multiplier.
+  wire [31:0] row_blocks = (rows_dim + R32 - 1) / R32;
+  wire [31:0] col_blocks = (cols_dim + C32 - 1) / C32;
   wire [31:0] l_len = os ? 32'd0 : R32;
   wire overlap = overlap_c;
   wire dbuf = ws && dbuf_c;
@@ -105,17 +107,19 @@ module pe_pass #(
   wire [31:0] tail_len = overlap ? S32 : 32'd0;
 
   seg_e seg_q;
-  logic [31:0] cnt_q, fold_q;
+  logic [31:0] cnt_q, rb_q, cb_q;
   logic start_fire, en;
   wire active = busy_q || (start && !zero);
   wire seg_e seg = busy_q ? seg_q : (os ? STREAM : LOAD);
   wire [31:0] cnt = busy_q ? cnt_q : 32'd0;
-  wire [31:0] fold = busy_q ? fold_q : 32'd0;
-  wire final_fold = fold == folds - 1;
+  wire [31:0] rb = busy_q ? rb_q : 32'd0;
+  wire [31:0] cb = busy_q ? cb_q : 32'd0;
+  wire last_cb = cb == col_blocks - 1;
+  wire final_fold = rb == row_blocks - 1 && last_cb;
 
   // With double-buffered weights only the first fold loads in its own time; the others
   // load behind the fold before and wait only for what is left (exposed).
-  wire load_beats = fold == 0 || !dbuf;
+  wire load_beats = (rb == 0 && cb == 0) || !dbuf;
   wire [31:0] next_load_len = dbuf ? exposed : l_len;
   logic [31:0] seg_len;
   always_comb
@@ -181,7 +185,8 @@ module pe_pass #(
       done_q <= 1'b0;
       seg_q <= LOAD;
       cnt_q <= '0;
-      fold_q <= '0;
+      rb_q <= '0;
+      cb_q <= '0;
       ld_run_q <= 1'b0;
       ld_cnt_q <= '0;
       {k_q, p_q, m_q, dataflow_q, par_q, overlap_q, dbuf_q} <= '0;
@@ -194,8 +199,9 @@ module pe_pass #(
       if (active) begin
         seg_q <= seg_next;
         cnt_q <= seg_last ? 32'd0 : cnt + 1;
-        if (fold_end) fold_q <= fold + 1;
-        if (pass_end) fold_q <= '0;
+        // From rb and cb, not rb_q and cb_q: in cycle 0 those are the last pass's.
+        cb_q <= !fold_end ? cb : (last_cb ? 32'd0 : cb + 1);
+        rb_q <= fold_end && last_cb ? rb + 1 : rb;
       end
       ld_run_q <= ld_now && ld_idx != R32 - 1;
       ld_cnt_q <= ld_now ? ld_idx + 1 : 32'd0;
