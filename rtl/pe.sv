@@ -5,7 +5,8 @@
 //
 // Registers and who uses them:
 //   a_out    the row operand, passed right every cycle (ws: inputs, is: weights,
-//            os: inputs), with its valid and fold-start tags
+//            os: inputs), with its valid tag and the tags of a fold's first and
+//            last operand
 //   b_out    the column operand, passed down every cycle (ws/is: the stationary
 //            operand on its way to its row; os: weights)
 //   shadow   ws/is: the next fold's stationary operand, latched from the column chain
