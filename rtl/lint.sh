@@ -15,4 +15,5 @@ lint delay_line.sv pe.sv pe_array.sv pe_pass.sv --top-module pe_pass -GROWS=2 -G
 lint delay_line.sv pe.sv pe_array.sv pe_pass.sv --top-module pe_pass -GROWS=1 -GCOLS=1
 lint synth_parts.sv --top-module part_mul8
 lint synth_parts.sv --top-module part_add32
+lint pe.sv synth_parts.sv --top-module part_pe_ws
 echo "lint: clean"

@@ -35,6 +35,7 @@ run() {  # name, yosys commands that leave the top to measure
 run part_mul8 "read_verilog -sv synth_parts.sv; synth -top part_mul8"
 run part_add32 "read_verilog -sv synth_parts.sv; synth -top part_add32"
 run pe "read_verilog -sv pe.sv; synth -top pe"
+run pe_ws_only "read_verilog -sv pe.sv synth_parts.sv; synth -flatten -top part_pe_ws"
 for n in 4 8 16; do
   run pe_pass_${n}x$n "read_verilog -sv $SRC; chparam -set ROWS $n -set COLS $n pe_pass; synth -top pe_pass"
 done
