@@ -238,7 +238,7 @@ int run(const Options& o) {
     const fs::path run_dir = work / "train";
     fs::remove_all(run_dir);
     run_process({(o.build_dir / "train" / "vgglite").string(), "train", "--recipe", "fast", "--epochs", "1",
-                 "--train-limit", "5120", "--val-limit", "500", "--out", run_dir.string()},
+                 "--train-limit", "5120", "--val-holdout", "0", "--val-limit", "500", "--out", run_dir.string()},
                 work / "train.log");
     std::ifstream csv(run_dir / "train_log.csv");
     std::string header, line;

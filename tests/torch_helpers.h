@@ -25,6 +25,7 @@ inline VggLite& briefly_trained_model(int64_t images = 1024) {
     c.epochs = 1;
     c.train_limit = images;
     c.val_limit = 100;
+    c.val_holdout = 0;  // too few images to hold any out: validate on the test set
     c.data_dir = default_cifar_dir();
     const ScratchDir dir("brief_model");
     c.out_dir = dir.path();
