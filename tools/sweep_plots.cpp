@@ -93,25 +93,17 @@ void draw_plots(const fs::path& dir, const Sweep& s, const std::vector<Row>& row
   cycles_plot += fmt::format(", \"{}\" using 1:5 with lines lc rgb \"black\" dt 3 title \"compute bound (MACs / PEs)\"",
                              (plots / "series-0.dat").string());
 
-  std::vector<double> area, energy, latency;
-  std::vector<const Row*> ok;
-  for (const auto& r : rows)
-    if (has_figures(r.status)) {
-      ok.push_back(&r);
-      area.push_back(r.area);
-      energy.push_back(r.energy_uj);
-      latency.push_back(r.latency_us);
-    }
+  const Costs c = costs(rows);
   const auto write_front = [&](const std::vector<double>& x, const std::string& name) {
     std::string text = "# x latency_us index pe_shape\n";
-    for (std::size_t i : pareto_front(x, latency))
-      text += fmt::format("{} {} {} {}\n", x[i], latency[i], ok[i]->index, shape(*ok[i]));
+    for (std::size_t i : pareto_front(x, c.latency))
+      text += fmt::format("{} {} {} {}\n", x[i], c.latency[i], c.rows[i]->index, shape(*c.rows[i]));
     const fs::path path = plots / name;
     write_file_atomic(path, text);
     return path.string();
   };
-  const std::string area_front = write_front(area, "front-area.dat");
-  const std::string energy_front = write_front(energy, "front-energy.dat");
+  const std::string area_front = write_front(c.area, "front-area.dat");
+  const std::string energy_front = write_front(c.energy, "front-energy.dat");
 
   const fs::path cycles_png = dir / "cycles_vs_pes.png", util_png = dir / "utilization_vs_pes.png",
                  pareto_png = dir / "pareto.png";

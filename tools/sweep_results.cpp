@@ -46,19 +46,23 @@ std::string csv_number(const json& v, int decimals) {
 
 }  // namespace
 
-std::vector<std::size_t> front_points(const std::vector<Row>& rows) {
-  std::vector<const Row*> with;
-  std::vector<double> area, energy, latency;
+Costs costs(const std::vector<Row>& rows) {
+  Costs c;
   for (const auto& r : rows)
     if (has_figures(r.status)) {
-      with.push_back(&r);
-      area.push_back(r.area);
-      energy.push_back(r.energy_uj);
-      latency.push_back(r.latency_us);
+      c.rows.push_back(&r);
+      c.area.push_back(r.area);
+      c.energy.push_back(r.energy_uj);
+      c.latency.push_back(r.latency_us);
     }
+  return c;
+}
+
+std::vector<std::size_t> front_points(const std::vector<Row>& rows) {
+  const Costs c = costs(rows);
   std::vector<std::size_t> out;
-  for (const auto& x : {area, energy})
-    for (std::size_t i : pareto_front(x, latency)) out.push_back(with[i]->index);
+  for (const auto* x : {&c.area, &c.energy})
+    for (std::size_t i : pareto_front(*x, c.latency)) out.push_back(c.rows[i]->index);
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;

@@ -22,6 +22,12 @@ struct Row {
 };
 
 Row read_point(const std::filesystem::path& dir, std::size_t index);
+// The points with figures (status ok or timed), and their costs side by side.
+struct Costs {
+  std::vector<const Row*> rows;
+  std::vector<double> area, energy, latency;
+};
+Costs costs(const std::vector<Row>& rows);
 // The points on either Pareto front the plots draw (latency against area, latency
 // against energy), as point indices in increasing order.
 std::vector<std::size_t> front_points(const std::vector<Row>& rows);
