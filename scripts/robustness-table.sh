@@ -76,6 +76,7 @@ row sim_top "--set: negative size" $S --set input_buffer_bytes=-4
 row sim_top "--set: buffer below the smallest tile" $S --set output_buffer_bytes=64
 row sim_top "--set: no burst in flight" $S --set dma_max_outstanding=0
 row sim_top "--set: unknown DRAM model" $S --set dram_model=ddr4
+row sim_top "--set: RTL PE array of a size not built" $S --set pe_model=rtl --pe 32x32
 row sim_top "DRAMSys: unknown memspec" $S --set dram_model=dramsys --set dram_memspec=ddr9
 row sim_top "DRAMSys: memspec file missing" $S --set dram_model=dramsys --set dram_memspec=/nonexistent/x.json
 row sim_top "DRAMSys: memspec file malformed" $S --set dram_model=dramsys --set dram_memspec=memspec.json

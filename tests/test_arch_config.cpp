@@ -64,6 +64,7 @@ constexpr const char* kAllKeys =
     "pe_rows: 8\n"
     "pe_cols: 32\n"
     "dataflow: os\n"
+    "pe_model: cost\n"
     "os_drain: parallel\n"
     "fold_overlap: off\n"
     "ws_weight_double_buffer: off\n"
@@ -107,6 +108,7 @@ TEST(ArchConfig, LoadsEveryKeyFromYaml) {
   EXPECT_EQ(c.pe_rows, 8);
   EXPECT_EQ(c.pe_cols, 32);
   EXPECT_EQ(c.dataflow, Dataflow::kOutputStationary);
+  EXPECT_EQ(c.pe_model, PeModel::kCost);
   EXPECT_EQ(c.os_drain, OsDrain::kParallel);
   EXPECT_EQ(c.input_buffer_bytes, 32768u);
   EXPECT_EQ(c.weight_buffer_bytes, 65536u);
@@ -142,7 +144,7 @@ TEST(ArchConfig, DescribeRoundTripsThroughAFile) {
   const ArchConfig c = load_arch_config(first.path());
   const auto lines = describe(c);
   // Every key of the file, once each.
-  EXPECT_EQ(lines.size(), 37u);
+  EXPECT_EQ(lines.size(), 38u);
   std::map<std::string, std::string> values(lines.begin(), lines.end());
   EXPECT_EQ(values.size(), lines.size());
   EXPECT_EQ(values["dataflow"], "os");

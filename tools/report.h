@@ -23,8 +23,8 @@ struct ImageFigures {
 ImageFigures image_figures(const SimulationInput& in, const ImageResult& r);
 
 // A design's short name: the first hex digits of the SHA-256 of its full
-// configuration (describe(), one key=value per line). Two results with the same tag
-// ran the same design; the manifest also carries the whole hash.
+// configuration (describe(), one key=value per line, but pe_model). Two results with
+// the same tag ran the same design; the manifest also carries the whole hash.
 inline constexpr std::size_t kDesignTagDigits = 12;
 std::string design_config_text(const ArchConfig& config);
 // The configuration as sim_top prints it: keys grouped (array, buffers, memory, CPU,

@@ -1,5 +1,6 @@
 #include "model/config/arch_config.h"
 
+#include <algorithm>
 #include <charconv>
 #include <functional>
 #include <map>
@@ -81,6 +82,7 @@ const std::map<std::string, Key>& keys() {
                         throw UsageError(fmt::format("config key dataflow: '{}', expected ws, os or is", v));
                     },
                     [](const ArchConfig& c) { return std::string(to_string(c.dataflow)); }}},
+      {"pe_model", choice_key("pe_model", &ArchConfig::pe_model, {{"cost", PeModel::kCost}, {"rtl", PeModel::kRtl}})},
       {"os_drain", choice_key("os_drain", &ArchConfig::os_drain, {{"shift", OsDrain::kShift}, {"parallel", OsDrain::kParallel}})},
       {"fold_overlap", choice_key("fold_overlap", &ArchConfig::fold_overlap, {{"off", false}, {"on", true}})},
       {"ws_weight_double_buffer",
@@ -189,6 +191,19 @@ void validate(const ArchConfig& c) {
   require(c.clock_mhz > 0 && c.clock_mhz <= 10000, "clock_mhz", "must be in (0, 10000]");
   require(c.pe_rows >= 1 && c.pe_rows <= 256, "pe_rows", "must be 1..256");
   require(c.pe_cols >= 1 && c.pe_cols <= 256, "pe_cols", "must be 1..256");
+  if (c.pe_model == PeModel::kRtl) {
+#ifndef QACC_HAVE_RTL
+    require(false, "pe_model",
+            "rtl needs the RTL PE array, which this build lacks (built without Verilator 5 or with QACC_WITH_RTL=OFF; "
+            "scripts/setup.sh installs verilator)");
+#endif
+    const bool built = c.pe_rows == c.pe_cols && std::find(std::begin(kRtlPeSizes), std::end(kRtlPeSizes), c.pe_rows) !=
+                                                     std::end(kRtlPeSizes);
+    std::string sizes;
+    for (int n : kRtlPeSizes) sizes += fmt::format("{}{}x{}", sizes.empty() ? "" : ", ", n, n);
+    require(built, "pe_rows", fmt::format("{}x{}: pe_model: rtl is built for {} arrays", c.pe_rows, c.pe_cols, sizes));
+    require(c.sram_model == SramModel::kIdeal, "sram_model", "ported is not modelled with pe_model: rtl (use ideal)");
+  }
   // Whether a buffer holds the smallest tile depends on the model: checked against it
   // before a run (check_buffers_fit in tools/simulation.h). This is only a floor.
   require(c.input_buffer_bytes >= 64, "input_buffer_bytes", "must be at least 64");

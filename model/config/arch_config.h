@@ -20,6 +20,11 @@ enum class OsDrain { kShift, kParallel };
 // (docs/timing.md); dramsys: DRAMSys's controller and JEDEC timings underneath;
 // banked: the project's own bank model of the same device (model/memory/bank_model.h).
 enum class DramModel { kSimple, kDramSys, kBanked };
+// What computes a pass: the cost model's formulas and the integer core (cost), or the
+// PE array's RTL (rtl/pe_pass.sv, verilated into the platform; built with Verilator at
+// the square sizes of kRtlPeSizes).
+enum class PeModel { kCost, kRtl };
+inline constexpr int kRtlPeSizes[] = {4, 8, 16};
 // ideal: buffer accesses cost no time; ported: each buffer's banks have ports of a
 // width in bytes per cycle, shared by the PE array or PPU and the DMA (docs/timing.md).
 enum class SramModel { kIdeal, kPorted };
@@ -46,6 +51,7 @@ struct ArchConfig {
   int pe_rows = 16;
   int pe_cols = 16;
   Dataflow dataflow = Dataflow::kWeightStationary;
+  PeModel pe_model = PeModel::kCost;
   OsDrain os_drain = OsDrain::kShift;
   // The next fold's fill overlaps the previous fold's drain within a pass.
   bool fold_overlap = false;

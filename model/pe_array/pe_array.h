@@ -1,9 +1,11 @@
 #pragma once
 // The PE array: rows x columns of int8 x int8 -> int32 MAC units. One call computes
 // one pass (a chunk of input channels into one tile's partial sums) with the integer
-// core and waits the cycles the cost model gives for the configured dataflow; no
-// event per MAC.
+// core and waits the cycles the cost model gives for the configured dataflow, no event
+// per MAC; or, with pe_model: rtl, runs the pass on the array's RTL, which gives both
+// the sums and the cycles (rtl_pe_array.h).
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include <systemc>
@@ -11,6 +13,7 @@
 #include "model/config/arch_config.h"
 #include "model/memory/port_wait.h"
 #include "model/memory/sram.h"
+#include "model/pe_array/rtl_pe_array.h"
 #include "model/sim/clock.h"
 #include "model/timing/cost_model.h"
 
@@ -41,8 +44,7 @@ class PeArray : public sc_core::sc_module {
   PeArray(sc_core::sc_module_name name, const ArchConfig& config, Sram& input, Sram& weights, Sram& output);
 
   // Computes the pass and waits its cycles, and then for the buffers' ports; returns
-  // the compute cycles. Throws SramRangeError if
-  // the pass reaches outside a buffer.
+  // the compute cycles. Throws SramRangeError if the pass reaches outside a buffer.
   std::uint64_t run(const PePass& pass);
   const PeArrayStats& stats() const { return stats_; }
   // Timing-only runs (--timing-only): passes take their cycles and check their buffer
@@ -63,9 +65,13 @@ class PeArray : public sc_core::sc_module {
     std::int32_t* psum = nullptr;
   };
   void accumulate(const PePass& pass, const Operands& operands);
+  // The input with its column padding, minus the zero point: wide_.
+  void widen(const PePass& pass, const std::uint8_t* input);
+  std::uint64_t run_rtl(const PePass& pass, const Operands& operands, const timing::TileShape& shape);
 
   bool skip_arithmetic_ = false;
-  std::vector<std::int16_t> wide_;
+  std::vector<std::int16_t> wide_, gemm_input_;
+  std::unique_ptr<RtlPeArray> rtl_;  // pe_model: rtl
   std::vector<SramUse> uses_;
   PeArrayStats stats_;
 };

@@ -25,6 +25,7 @@
 #include "Vpe_pass_4.h"
 #include "Vpe_pass_8.h"
 #include "model/config/arch_config.h"
+#include "model/pe_array/pass_beats.h"
 #include "model/timing/cost_model.h"
 
 namespace {
@@ -133,45 +134,25 @@ class Bench {
         for (std::uint32_t k = 0; k < K; ++k)
           pass.expect[std::size_t{p} * M + m] +=
               static_cast<std::uint32_t>(w[std::size_t{m} * K + k] * x[std::size_t{k} * P + p]);
-    auto X = [&](std::uint32_t k, std::uint32_t p) { return k < K && p < P ? x[std::size_t{k} * P + p] : 0; };
-    auto W = [&](std::uint32_t m, std::uint32_t k) { return m < M && k < K ? w[std::size_t{m} * K + k] : 0; };
-    auto index = [&](std::uint32_t p, std::uint32_t m) { return p < P && m < M ? std::int64_t{p} * M + m : -1; };
-
+    // The beats in the order the RTL takes them (model/pe_array/pass_beats.h, which the
+    // co-simulation wrapper uses too).
+    const qacc::PassBeats beats(o.dataflow, R, C, K, P, M);
+    auto X = [&](std::uint32_t k, std::uint32_t p) { return x[std::size_t{k} * P + p]; };
+    auto W = [&](std::uint32_t m, std::uint32_t k) { return w[std::size_t{m} * K + k]; };
     std::vector<std::int32_t> a(R), b(C);
+    for (std::size_t n = 0; n < beats.a_count(); ++n) {
+      beats.a(n, X, W, a.data());
+      pass.a_beats.push_back(pack(a, 9));
+    }
+    for (std::size_t n = 0; n < beats.b_count(); ++n) {
+      beats.b(n, X, W, b.data());
+      pass.b_beats.push_back(pack(b, 9));
+    }
     std::vector<std::int64_t> o_idx(C);
-    const bool os = o.dataflow == qacc::Dataflow::kOutputStationary;
-    const bool ws = o.dataflow == qacc::Dataflow::kWeightStationary;
-    // A pass without MACs moves nothing (and takes no cycles).
-    const std::uint32_t rows = std::uint64_t{K} * P * M == 0 ? 0 : (os ? P : K), cols = ws || os ? M : P;
-    for (std::uint32_t rb = 0; rb < (rows + R - 1) / R; ++rb)
-      for (std::uint32_t cb = 0; cb < (cols + C - 1) / C; ++cb) {
-        const std::uint32_t r0 = rb * R, c0 = cb * C;
-        if (os) {
-          for (std::uint32_t t = 0; t < K; ++t) {
-            for (int i = 0; i < R; ++i) a[i] = X(t, r0 + i);
-            for (int j = 0; j < C; ++j) b[j] = W(c0 + j, t);
-            pass.a_beats.push_back(pack(a, 9));
-            pass.b_beats.push_back(pack(b, 9));
-          }
-          for (int d = 0; d < R; ++d) {
-            for (int j = 0; j < C; ++j) o_idx[j] = index(r0 + R - 1 - d, c0 + j);
-            pass.out_beats.push_back(o_idx);
-          }
-          continue;
-        }
-        const std::uint32_t T = ws ? P : M;
-        for (int q = 0; q < R; ++q) {
-          const std::uint32_t row = r0 + R - 1 - q;
-          for (int j = 0; j < C; ++j) b[j] = ws ? W(c0 + j, row) : X(row, c0 + j);
-          pass.b_beats.push_back(pack(b, 9));
-        }
-        for (std::uint32_t t = 0; t < T; ++t) {
-          for (int i = 0; i < R; ++i) a[i] = ws ? X(r0 + i, t) : W(t, r0 + i);
-          pass.a_beats.push_back(pack(a, 9));
-          for (int j = 0; j < C; ++j) o_idx[j] = ws ? index(t, c0 + j) : index(c0 + j, t);
-          pass.out_beats.push_back(o_idx);
-        }
-      }
+    for (std::size_t n = 0; n < beats.out_count(); ++n) {
+      beats.out(n, o_idx.data());
+      pass.out_beats.push_back(o_idx);
+    }
     qacc::ArchConfig cfg;
     cfg.pe_rows = R;
     cfg.pe_cols = C;
@@ -180,7 +161,7 @@ class Bench {
     cfg.fold_overlap = o.overlap;
     cfg.ws_weight_double_buffer = o.dbuf;
     pass.model_cycles = qacc::timing::compute_cycles(cfg, {K, P, M});
-    pass.folds = std::uint64_t{(rows + R - 1) / R} * ((cols + C - 1) / C);
+    pass.folds = beats.folds();
     return pass;
   }
 
