@@ -93,7 +93,7 @@ struct ArchConfig {
   double energy_sram_byte_pj = 2.5;      // one byte read or written in an on-chip buffer
   double energy_dram_byte_pj = 160.0;    // one byte read or written in DRAM
   double energy_register_pj = 1.0;       // one 32-bit register access over the bus
-  double area_pe_um2 = 500.0;            // one PE: multiplier, adder, pipeline registers
+  double area_pe_um2 = 1070.0;           // one PE of rtl/pe.sv, synthesised (rtl/README.md)
   double area_sram_byte_um2 = 4.6;       // one byte of buffer, cells and periphery
 
   double cycle_ns() const { return 1000.0 / clock_mhz; }
