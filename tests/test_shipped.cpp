@@ -31,6 +31,7 @@ struct ShippedModel {
 std::ostream& operator<<(std::ostream& os, const ShippedModel& m) { return os << m.name; }
 
 const ShippedModel kFast{"fast", kShipped, QACC_TRACES_DIR "/golden/samples.qacr", "fast"};
+const ShippedModel kSeed{"seed", kShipped / "seed", kShipped / "seed/samples.qacr", "seed"};
 
 nlohmann::json read_json(const fs::path& path) {
   std::ifstream in(path);
@@ -120,7 +121,7 @@ TEST_P(ShippedModels, TestSetAccuracy) {
   EXPECT_NEAR(int8_top1, eval.at("int8_top1").get<double>(), 2e-4);
 }
 
-INSTANTIATE_TEST_SUITE_P(Shipped, ShippedModels, testing::Values(kFast),
+INSTANTIATE_TEST_SUITE_P(Shipped, ShippedModels, testing::Values(kFast, kSeed),
                          [](const testing::TestParamInfo<ShippedModel>& p) { return p.param.name; });
 
 }  // namespace

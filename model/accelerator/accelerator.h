@@ -63,8 +63,8 @@ class Accelerator : public sc_core::sc_module {
   // Timing-only runs: the PE array and the PPU take their cycles but compute nothing,
   // so the results in DRAM are meaningless; every cycle count stays the same.
   void skip_arithmetic() {
-    pe_array.skip_arithmetic(true);
-    ppu.skip_arithmetic(true);
+    pe_array.skip_arithmetic();
+    ppu.skip_arithmetic();
   }
   void inject_misreported_buffers(std::uint32_t factor);
 

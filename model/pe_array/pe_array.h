@@ -49,7 +49,7 @@ class PeArray : public sc_core::sc_module {
   const PeArrayStats& stats() const { return stats_; }
   // Timing-only runs (--timing-only): passes take their cycles and check their buffer
   // ranges but compute nothing; no cycle depends on a value.
-  void skip_arithmetic(bool skip) { skip_arithmetic_ = skip; }
+  void skip_arithmetic() { skip_arithmetic_ = true; }
 
  private:
   const ArchConfig& config_;

@@ -19,14 +19,15 @@ std::uint64_t PostProcessor::run(const PpuPass& p) {
   const std::size_t results = p.pool ? n / 4 : n;
   std::uint8_t* out = output_.span(p.result_offset, results);
   func::Saturation clipped;
-  if (skip_arithmetic_) {
-  } else if (p.pool) {
-    activations_.resize(n);
-    clipped = func::requantize(psum, n, p.shift, static_cast<int>(p.zero_point), p.relu, activations_.data());
-    func::maxpool2x2(activations_.data(), static_cast<int>(p.channels), static_cast<int>(p.rows),
-                     static_cast<int>(p.width), out);
-  } else {
-    clipped = func::requantize(psum, n, p.shift, static_cast<int>(p.zero_point), p.relu, out);
+  if (!skip_arithmetic_) {
+    if (p.pool) {
+      activations_.resize(n);
+      clipped = func::requantize(psum, n, p.shift, static_cast<int>(p.zero_point), p.relu, activations_.data());
+      func::maxpool2x2(activations_.data(), static_cast<int>(p.channels), static_cast<int>(p.rows),
+                       static_cast<int>(p.width), out);
+    } else {
+      clipped = func::requantize(psum, n, p.shift, static_cast<int>(p.zero_point), p.relu, out);
+    }
   }
   saturation_.high += clipped.high;
   saturation_.low += clipped.low;

@@ -32,7 +32,7 @@ class PostProcessor : public sc_core::sc_module {
   PostProcessor(sc_core::sc_module_name name, const ArchConfig& config, Sram& output);
   std::uint64_t run(const PpuPass& pass);
   // Timing-only runs: the pass takes its cycles and checks its ranges, computes nothing.
-  void skip_arithmetic(bool skip) { skip_arithmetic_ = skip; }
+  void skip_arithmetic() { skip_arithmetic_ = true; }
   std::uint64_t busy_cycles() const { return busy_cycles_; }
   // Beyond busy_cycles, waiting for the output buffer's ports (sram_model: ported).
   const SramStall& sram_stall() const { return sram_stall_; }
