@@ -34,6 +34,17 @@ void PeArray::widen(const PePass& p, const std::uint8_t* input) {
                   static_cast<int>(p.in_zero_point), 0, static_cast<int>(pad), wide_.data());
 }
 
+// A tile's first chunk starts its partial sums from the bias.
+void PeArray::start_from_bias(const PePass& p, const Operands& o) {
+  if (!p.first_chunk) return;
+  const std::size_t positions = std::size_t{p.rows_in - (p.kernel - 1)} * p.width;
+  for (std::uint32_t c = 0; c < p.out_channels; ++c) {
+    std::int32_t b;
+    std::memcpy(&b, o.bias + kInt32Bytes * c, sizeof b);
+    std::fill(o.psum + c * positions, o.psum + (c + 1) * positions, b);
+  }
+}
+
 // The pass's arithmetic: partial sums from the bias (first chunk) or as they are, plus
 // every product of the chunk.
 void PeArray::accumulate(const PePass& p, const Operands& o) {
@@ -41,13 +52,7 @@ void PeArray::accumulate(const PePass& p, const Operands& o) {
   const std::size_t taps = std::size_t{p.kernel} * p.kernel;
   const auto* w = o.weights;
   std::int32_t* psum = o.psum;
-  if (p.first_chunk) {
-    for (std::uint32_t c = 0; c < p.out_channels; ++c) {
-      std::int32_t b;
-      std::memcpy(&b, o.bias + kInt32Bytes * c, sizeof b);
-      std::fill(psum + c * positions, psum + (c + 1) * positions, b);
-    }
-  }
+  start_from_bias(p, o);
 
   widen(p, o.input);
   const std::uint32_t padded_width = p.width + 2 * (p.kernel / 2);
@@ -111,6 +116,7 @@ std::uint64_t PeArray::run(const PePass& p) {
 // The pass as the RTL's GEMM: term k = (input channel, kernel row, kernel column),
 // position = (output row, column), x [K][P] gathered from the padded input.
 std::uint64_t PeArray::run_rtl(const PePass& p, const Operands& o, const timing::TileShape& shape) {
+  start_from_bias(p, o);
   widen(p, o.input);
   const std::size_t padded_width = p.width + 2 * (p.kernel / 2);
   const std::uint32_t rows_out = p.rows_in - (p.kernel - 1);
@@ -129,7 +135,6 @@ std::uint64_t PeArray::run_rtl(const PePass& p, const Operands& o, const timing:
   d.m = static_cast<std::uint32_t>(shape.m);
   d.x = gemm_input_.data();
   d.w = o.weights;
-  d.bias = o.bias;
   d.psum = o.psum;
   return rtl_->run(d);
 }

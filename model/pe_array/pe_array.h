@@ -65,6 +65,7 @@ class PeArray : public sc_core::sc_module {
     std::int32_t* psum = nullptr;
   };
   void accumulate(const PePass& pass, const Operands& operands);
+  void start_from_bias(const PePass& pass, const Operands& operands);
   // The input with its column padding, minus the zero point: wide_.
   void widen(const PePass& pass, const std::uint8_t* input);
   std::uint64_t run_rtl(const PePass& pass, const Operands& operands, const timing::TileShape& shape);

@@ -5,7 +5,6 @@
 #include <Vpe_pass_sc8.h>
 
 #include <algorithm>
-#include <cstring>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -94,14 +93,7 @@ class RtlPeArrayOf final : public RtlPeArray {
     pin_valid_.write(true);
     pout_ready_.write(true);
 
-    // The sums start from the bias on a tile's first chunk; every fold after the first
-    // of a sum gets the sum so far back through pin.
-    if (d.bias != nullptr)
-      for (std::uint32_t m = 0; m < d.m; ++m) {
-        std::int32_t bias;
-        std::memcpy(&bias, d.bias + sizeof bias * m, sizeof bias);
-        std::fill(d.psum + std::size_t{m} * d.p, d.psum + std::size_t{m + 1} * d.p, bias);
-      }
+    // Every fold after the first of a sum gets the sum so far back through pin.
     const auto x = [&](std::uint32_t k, std::uint32_t p) { return d.x[std::size_t{k} * d.p + p]; };
     const auto w = [&](std::uint32_t m, std::uint32_t k) { return d.w[std::size_t{m} * d.k + k]; };
     // A result index of PassBeats (p * M + m) in the output buffer's [M][P] layout.

@@ -18,8 +18,7 @@ struct RtlPassData {
   std::uint32_t k = 0, p = 0, m = 0;
   const std::int16_t* x = nullptr;       // [K][P]: input terms minus the zero point
   const std::int8_t* w = nullptr;        // [M][K]
-  const std::uint8_t* bias = nullptr;    // int32 [M]: when set (first chunk), the start values
-  std::int32_t* psum = nullptr;          // [M][P]: otherwise the start values; the results
+  std::int32_t* psum = nullptr;          // [M][P]: the start values, then the results
 };
 
 class RtlPeArray : public sc_core::sc_module {
