@@ -29,6 +29,8 @@ struct LayerDescriptor {
 
   bool relu() const;
   bool pool() const;
+  bool rows_outer() const;  // kFlagRowsOuter
+  bool reuse() const;       // kFlagReuse
   std::uint32_t padding() const { return kernel / 2; }
   std::uint32_t out_height() const { return in_height; }  // stride 1, "same" padding
   std::uint32_t out_width() const { return in_width; }

@@ -50,10 +50,12 @@ enum BootInfo : std::uint32_t {
 inline constexpr std::uint32_t kBootMagicValue = 0x544F4F42;  // "BOOT"
 
 // The host's mapping (the mapper's choice or the design's pins), one entry per layer:
-// tile_out_channels, tile_rows, tile_in_channels as u32 words; an entry of zeros leaves
-// that layer to the firmware's own planner. In the boot page, after BootInfo.
+// tile_out_channels, tile_rows, tile_in_channels and the walk's layer flags
+// (registers.h, kLayoutFlags) as u32 words; an entry of zeros leaves that layer to the
+// firmware's own planner. In the boot page, after BootInfo.
 inline constexpr std::uint64_t kBootPlan = kBootInfo + 0x100;
-inline constexpr std::uint32_t kBootPlanEntryBytes = 12;
+inline constexpr std::uint32_t kBootPlanWords = 4;
+inline constexpr std::uint32_t kBootPlanEntryBytes = kBootPlanWords * 4;
 inline constexpr std::uint32_t kBootPlanMaxEntries = static_cast<std::uint32_t>((kModel - kBootPlan) / kBootPlanEntryBytes);
 
 }  // namespace qacc::memory_map

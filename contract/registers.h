@@ -37,7 +37,7 @@ enum : std::uint32_t {
   // programmed while one runs.
   kLayerIndex = 0x080,   // for traces and statistics
   kLayerType = 0x084,    // LayerType: 1 conv2d, 2 dense
-  kLayerFlags = 0x088,   // kFlagRelu | kFlagMaxPool
+  kLayerFlags = 0x088,   // kFlagRelu | kFlagMaxPool | kFlagRowsOuter | kFlagReuse
   kInChannels = 0x08C,
   kInHeight = 0x090,
   kInWidth = 0x094,
@@ -73,6 +73,17 @@ inline constexpr std::uint32_t kIrqDone = 1u << 0;
 inline constexpr std::uint32_t kIrqError = 1u << 1;
 inline constexpr std::uint32_t kFlagRelu = 1u << 0;
 inline constexpr std::uint32_t kFlagMaxPool = 1u << 1;
+// The controller's walk (docs/architecture.md §6): output-channel tiles outer and row
+// tiles inner, or with this bit row tiles outer; input-channel chunks innermost always
+// (a tile's partial sums stay in the output buffer until its last chunk).
+inline constexpr std::uint32_t kFlagRowsOuter = 1u << 2;
+// Keep an operand in its buffer half when the next step needs the same block (same
+// output channels and input channels for the weights and bias, same rows and input
+// channels for the inputs) instead of loading it again, as NVDLA's weight and data
+// reuse bits do. Only a step whose chunk spans every input channel can share a block
+// with the next.
+inline constexpr std::uint32_t kFlagReuse = 1u << 3;
+inline constexpr std::uint32_t kLayoutFlags = kFlagRowsOuter | kFlagReuse;  // the mapper's, not the model's
 
 enum class ErrorCode : std::uint32_t {
   kNone = 0,

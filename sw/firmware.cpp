@@ -78,9 +78,11 @@ Firmware::Firmware(Hal& hal) : hal_(hal) {
     throw FirmwareError(fmt::format("boot information names {} tile plan entries, the boot page holds {}", plan_count,
                                     mm::kBootPlanMaxEntries));
   if (plan_count > 0) {
-    std::vector<std::uint32_t> words(std::size_t{plan_count} * 3);
+    constexpr std::uint32_t n = mm::kBootPlanWords;
+    std::vector<std::uint32_t> words(std::size_t{plan_count} * n);
     hal.read(mm::kBootPlan, words.data(), words.size() * sizeof(std::uint32_t));
-    for (std::uint32_t i = 0; i < plan_count; ++i) host_plan_.push_back({words[3 * i], words[3 * i + 1], words[3 * i + 2], 0});
+    for (std::uint32_t i = 0; i < plan_count; ++i)
+      host_plan_.push_back({words[n * i], words[n * i + 1], words[n * i + 2], 0, words[n * i + 3]});
   }
 
   if (reg(hal, kId) != kIdValue) throw FirmwareError("no accelerator at its address (bad ID register)");
@@ -136,7 +138,10 @@ InferenceResult Firmware::infer(std::size_t index) {
       tiled.tile_out_channels = plan->out_channels;
       tiled.tile_rows = plan->rows;
       tiled.tile_in_channels = plan->in_channels;
-      const std::string problem = descriptor_problem(tiled);
+      tiled.flags |= plan->layout_flags;
+      const std::string problem = (plan->layout_flags & ~kLayoutFlags) != 0
+                                      ? fmt::format("name layout flags {:#x}", plan->layout_flags)
+                                      : descriptor_problem(tiled);
       if (!problem.empty() || !fits(buffer_needs(tiled), {hw.input_buffer, hw.weight_buffer, hw.output_buffer}))
         throw FirmwareError(fmt::format("layer {} ({}): the host's tiles {}/{}/{} {}", i, l.name, plan->out_channels,
                                         plan->rows, plan->in_channels, problem.empty() ? "do not fit the buffers" : problem));
@@ -149,6 +154,7 @@ InferenceResult Firmware::infer(std::size_t index) {
     d.tile_out_channels = plan->out_channels;
     d.tile_rows = plan->rows;
     d.tile_in_channels = plan->in_channels;
+    d.flags |= plan->layout_flags;
     result.layers.push_back({l.name, d, watchdog_cycles(d, hw)});
     in_addr = d.out_addr;
   }

@@ -17,7 +17,8 @@ struct HardwareInfo {
 
 struct TilePlan {
   std::uint32_t out_channels = 0, rows = 0, in_channels = 0;
-  std::uint64_t dram_bytes = 0;  // estimated traffic of the layer with this plan
+  std::uint64_t dram_bytes = 0;      // estimated traffic of the layer with this plan
+  std::uint32_t layout_flags = 0;    // the walk (regs::kLayoutFlags): the planner's own plans use none
 };
 
 // The descriptor of a model layer without addresses and tile sizes.

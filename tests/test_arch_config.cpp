@@ -300,6 +300,22 @@ TEST(ArchConfig, OverrideSetsOneKey) {
   EXPECT_EQ(c.pe_cols, ArchConfig{}.pe_cols);
 }
 
+TEST(ArchConfig, MappingPinsTakeAnOptionalWalk) {
+  ArchConfig c;
+  apply_override(c, "mapping.conv1=16/8/3/rows");
+  apply_override(c, "mapping.conv2=32/16/64/oc");
+  apply_override(c, "mapping.fc6=128/1/256");
+  EXPECT_EQ(c.mapping_pins["conv1"], (TileChoice{16, 8, 3, true}));
+  EXPECT_EQ(c.mapping_pins["conv2"], (TileChoice{32, 16, 64, false}));
+  EXPECT_EQ(to_string(c.mapping_pins["conv1"]), "16/8/3/rows");
+  EXPECT_EQ(to_string(c.mapping_pins["conv2"]), "32/16/64");
+  for (const char* bad : {"16/8/3/", "16/8/3/cols", "16/8", "16/8/0", "16/8/3rows", "/16/8/3"}) {
+    const std::string e = override_error(std::string("mapping.conv1=") + bad);
+    EXPECT_TRUE(mentions(e, "config key mapping.conv1")) << bad << ": " << e;
+    EXPECT_TRUE(mentions(e, "/rows (row tiles outer)")) << e;
+  }
+}
+
 TEST(ArchConfig, OverrideSyntaxErrors) {
   for (const char* assignment : {"pe_rows", "=4", "", "pe_rows 4"}) {
     const std::string e = override_error(assignment);

@@ -45,6 +45,26 @@ TEST(Mapper, EstimatesAOneStepLayerByHand) {
   EXPECT_GT(e.energy_pj, 0.3 * 1280 + 160.0 * (128 + 1280 + 40 + 10));
 }
 
+TEST(Mapper, EstimatesReuseByHand) {
+  // The same layer as two tiles of 5 output channels with REUSE: the inputs load once.
+  // Inputs 52, weights (5 rows = 640 bytes: 60 + 60 + 52) 172, bias (20 bytes: 4 + 40
+  // + 2) 46; the first window: the pass and PPU, 174 + 5, against the second tile's
+  // weights and bias, 218; then the second pass and PPU, 179, and its store alone, 45.
+  // 270 + 218 + 179 + 45 = 712, what sim_top measures with mapping.fc8=5/1/128.
+  ArchConfig c;
+  c.dataflow = Dataflow::kOutputStationary;
+  c.dma_max_outstanding = 1;
+  LayerDescriptor d = fc8();
+  d.tile_out_channels = 5;
+  d.flags = regs::kFlagReuse;
+  const LayerEstimate e = estimate_layer(c, d);
+  EXPECT_EQ(e.cycles, 712u);
+  EXPECT_EQ(e.steps, 2u);
+  // Without REUSE the second step loads the inputs again: more DRAM bytes, more energy.
+  d.flags = 0;
+  EXPECT_GT(estimate_layer(c, d).energy_pj, e.energy_pj);
+}
+
 TEST(Mapper, MoreBurstsInFlightNeverEstimateSlower) {
   ArchConfig one;
   one.dma_max_outstanding = 1;
@@ -78,6 +98,12 @@ TEST(Mapper, EveryCandidateIsAccepted) {
   }
   // Not only halvings: 48 output channels (4 tiles of 192) and 3 x 16 columns.
   EXPECT_TRUE(std::any_of(candidates.begin(), candidates.end(), [](const TileChoice& t) { return t.out_channels == 48; }));
+  // Both walks where a step can share a block with the next: one chunk per tile.
+  EXPECT_TRUE(std::any_of(candidates.begin(), candidates.end(), [](const TileChoice& t) { return t.rows_outer; }));
+  for (const TileChoice& t : candidates)
+    if (t.rows_outer) {
+      EXPECT_TRUE(t.in_channels == 64 && t.out_channels < 192 && t.rows < 16);
+    }
 }
 
 }  // namespace

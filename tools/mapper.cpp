@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "base/error.h"
+#include "contract/registers.h"
 #include "model/timing/cost_model.h"
 #include "sw/tiling.h"
 
@@ -86,10 +87,12 @@ double objective(const ArchConfig& c, const LayerEstimate& e) {
   return 0;
 }
 
+// The layer as the host maps it: its tiles, walk and reuse (layout_flags).
 LayerDescriptor with_tiles(LayerDescriptor d, const TileChoice& t) {
   d.tile_out_channels = t.out_channels;
   d.tile_rows = t.rows;
   d.tile_in_channels = t.in_channels;
+  d.flags |= regs::kFlagReuse | (t.rows_outer ? regs::kFlagRowsOuter : 0);
   return d;
 }
 
@@ -110,6 +113,11 @@ const char* to_string(MappingSource source) {
   return "?";
 }
 
+std::uint32_t layout_flags(const LayerMapping& m) {
+  if (m.source == MappingSource::kFirmware) return 0;
+  return regs::kFlagReuse | (m.tiles.rows_outer ? regs::kFlagRowsOuter : 0);
+}
+
 LayerEstimate estimate_layer(const ArchConfig& c, const LayerDescriptor& d) {
   LayerEstimate e;
   const std::uint32_t k2 = d.kernel * d.kernel, pad = d.padding();
@@ -120,6 +128,12 @@ LayerEstimate estimate_layer(const ArchConfig& c, const LayerDescriptor& d) {
   const auto ic_pieces = pieces(d.in_channels, d.tile_in_channels);
   bool first_load = true;
   std::uint64_t sram_bytes = 0, dram_bytes = 0;
+  // With reuse and one chunk per tile, consecutive steps that share a block load it
+  // once (layer_plan.cpp).
+  const std::uint64_t oc_tiles = ceil_div(d.out_channels, d.tile_out_channels);
+  const std::uint64_t row_tiles = ceil_div(d.out_height(), d.tile_rows);
+  const bool reuse = d.reuse() && d.tile_in_channels == d.in_channels;
+  const std::uint64_t inner_tiles = d.rows_outer() ? oc_tiles : row_tiles;
   std::int64_t final_adjust = 0;
   for (const auto& [ocs, oc_n] : oc_pieces)
     for (const auto& [rows, row_n] : row_pieces) {
@@ -152,6 +166,54 @@ LayerEstimate estimate_layer(const ArchConfig& c, const LayerDescriptor& d) {
         const std::uint64_t load = together({inputs, weights});
         if (first_load) e.cycles += load;  // its bias: with every first chunk, below
         first_load = false;
+        e.steps += steps;
+        if (reuse) {
+          // One chunk: every step is a tile's only one. A step's window holds its pass
+          // and post-processing against the next step's new blocks and the previous
+          // step's store (queued after that step's PPU, so it runs in this window); the
+          // first window has no store before it, the last no loads after it, and the
+          // last store follows alone. Which blocks the next step loads: in the inner
+          // loop only the inner operand, after a tile that ends an inner run both (the
+          // inner loop starting over), and with one inner tile only the outer operand.
+          const bool last_outer_piece = d.rows_outer() ? &rows == &row_pieces.back().first : &ocs == &oc_pieces.back().first;
+          const bool last_inner_piece = d.rows_outer() ? &ocs == &oc_pieces.back().first : &rows == &row_pieces.back().first;
+          const bool first_kind = &ocs == &oc_pieces.front().first && &rows == &row_pieces.front().first;
+          const bool final_kind = last_outer_piece && last_inner_piece;
+          // A step's weights come with their bias (queued together).
+          const Transfer with_bias{weights.busy + bias.busy, std::max(weights.tail, bias.tail), weights.bytes + bias.bytes};
+          const Transfer& inner = d.rows_outer() ? with_bias : inputs;
+          const Transfer& outer = d.rows_outer() ? inputs : with_bias;
+          const std::uint64_t outer_n = d.rows_outer() ? row_n : oc_n;
+          const auto window = [&](std::initializer_list<Transfer> dma) { return std::max(compute + ppu, together(dma)); };
+          std::uint64_t both = 0, inner_only = 0, outer_only = 0;
+          if (inner_tiles > 1) {
+            both = last_inner_piece ? outer_n : 0;
+            inner_only = tiles - both;
+          } else {
+            outer_only = tiles;
+          }
+          if (final_kind) --(inner_tiles > 1 ? both : outer_only);  // the last step: no next loads
+          e.cycles += both * window({inputs, with_bias, store}) + inner_only * window({inner, store}) +
+                      outer_only * window({outer, store});
+          if (final_kind) e.cycles += window({store}) + store.cycles();
+          if (first_kind) e.cycles += bias.busy;  // the first step's, after its weights
+          if (first_kind && oc_tiles * row_tiles > 1) {  // no store before the first window
+            const Transfer& next = inner_tiles > 1 ? inner : outer;
+            e.cycles -= window({next, store}) - window({next});
+          }
+          // Loads: the outer operand at the inner loop's first tile, the inner one at
+          // every step (or once, with one inner tile).
+          const bool first_inner_piece =
+              d.rows_outer() ? &ocs == &oc_pieces.front().first : &rows == &row_pieces.front().first;
+          const std::uint64_t outer_loads = first_inner_piece ? outer_n : 0;
+          const std::uint64_t inner_loads = inner_tiles > 1 ? tiles : first_kind ? 1 : 0;
+          const std::uint64_t weight_loads = d.rows_outer() ? inner_loads : outer_loads;
+          const std::uint64_t input_loads = d.rows_outer() ? outer_loads : inner_loads;
+          dram_bytes += input_loads * inputs.bytes + weight_loads * (weights.bytes + bias.bytes);
+          sram_bytes += steps * (traffic.input_reads + traffic.weight_reads + traffic.psum_reads + traffic.psum_writes) +
+                        input_loads * inputs.bytes + weight_loads * weights.bytes;
+          continue;
+        }
         // Each step: its pass (and at a tile's last chunk the PPU) against the DMA's
         // work meanwhile: the next step's loads, and the finished tile's store.
         const std::uint64_t step = std::max(compute, load);
@@ -162,7 +224,6 @@ LayerEstimate estimate_layer(const ArchConfig& c, const LayerDescriptor& d) {
         if (last_chunks > 0)
           final_adjust = static_cast<std::int64_t>(compute + ppu + store.cycles()) - static_cast<std::int64_t>(last_step);
         e.cycles += tiles * firsts * bias.busy;  // behind the weights, in their tail
-        e.steps += steps;
         dram_bytes += steps * (inputs.bytes + weights.bytes) + tiles * firsts * bias.bytes;
         sram_bytes += steps * (traffic.input_reads + traffic.weight_reads + traffic.psum_reads + traffic.psum_writes +
                                inputs.bytes + weights.bytes);
@@ -190,7 +251,12 @@ std::vector<TileChoice> candidate_tiles(const ArchConfig& c, const LayerDescript
     for (const std::uint32_t rows : sizes(shape.out_height(), shape.out_height(), shape.pool()))
       for (const std::uint32_t ic : sizes(shape.in_channels, ic_step, false)) {
         const TileChoice t{oc, rows, ic};
-        if (accepted(c, with_tiles(shape, t))) out.push_back(t);
+        if (!accepted(c, with_tiles(shape, t))) continue;
+        out.push_back(t);
+        // The walk matters only where a step can share a block with the next: one
+        // chunk per tile, and several tiles in both loops.
+        if (ic == shape.in_channels && oc < shape.out_channels && rows < shape.out_height())
+          out.push_back({oc, rows, ic, true});
       }
   return out;
 }
@@ -209,7 +275,7 @@ std::vector<LayerMapping> map_layers(const ArchConfig& c, const QuantModel& mode
     if (const auto pin = c.mapping_pins.find(l.name); pin != c.mapping_pins.end()) {
       const TileChoice& t = pin->second;
       const LayerDescriptor d = with_tiles(shape, t);
-      const auto key = fmt::format("config key mapping.{}: {}/{}/{}", l.name, t.out_channels, t.rows, t.in_channels);
+      const auto key = fmt::format("config key mapping.{}: {}", l.name, to_string(t));
       if (t.out_channels > shape.out_channels || t.rows > shape.out_height() || t.in_channels > shape.in_channels)
         throw UsageError(fmt::format("{} does not cover layer {} ({} output channels, {} rows, {} input channels)", key,
                                      l.name, shape.out_channels, shape.out_height(), shape.in_channels));

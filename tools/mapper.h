@@ -42,9 +42,15 @@ struct LayerMapping {
   std::uint64_t candidates = 0;  // plans scored by the search
 };
 
+// The layer flags (regs::kLayoutFlags) a mapping hands the firmware with its tiles:
+// the walk, and reuse for every layer the host maps (its estimate counts on it); none
+// for the firmware's own plans.
+std::uint32_t layout_flags(const LayerMapping& mapping);
+
 // Every tile choice of the search for `shape` (a layer without tiles) that the
 // accelerator accepts and the buffers hold: for each dimension, every size that
-// gives a different number of tiles, and the multiples of the array side it lies on.
+// gives a different number of tiles, and the multiples of the array side it lies on;
+// with one chunk per tile and several tiles each way, both walks.
 std::vector<TileChoice> candidate_tiles(const ArchConfig& config, const LayerDescriptor& shape);
 
 // The tiles of every layer of `model` on `config`. Throws qacc::UsageError naming

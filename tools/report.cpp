@@ -155,7 +155,7 @@ void print_report(const SimulationInput& in, std::size_t image, const ImageResul
   for (std::size_t i = 0; i < r.layers.size(); ++i) {
     const auto& l = r.layers[i];
     add_row(layer_name(in, i, l, true), stats::layer_row(in.config, l),
-            fmt::format("{}/{}/{}", l.tile_out_channels, l.tile_rows, l.tile_in_channels));
+            to_string(TileChoice{l.tile_out_channels, l.tile_rows, l.tile_in_channels, l.tile_rows_outer}));
   }
   const stats::Row t = stats::total_row(in.config, r.layers);
   add_row("total", t, "");
@@ -205,7 +205,9 @@ nlohmann::json stats_json(const SimulationInput& in, std::size_t image, const Im
       const LayerMapping& m = in.mapping[i];
       layer["mapping"] = {{"source", to_string(m.source)}};
       if (m.source != MappingSource::kFirmware)
-        layer["mapping"].update({{"estimated_cycles", m.estimate.cycles}, {"estimated_energy_pj", m.estimate.energy_pj}});
+        layer["mapping"].update({{"walk", l.tile_rows_outer ? "rows" : "oc"},
+                                 {"estimated_cycles", m.estimate.cycles},
+                                 {"estimated_energy_pj", m.estimate.energy_pj}});
     }
     for (const auto& c : stats::columns())
       if (c.where & stats::kLayerJson) stats::set_json(layer, c.key, stats::value_of(c, row, in.timing_only));
@@ -246,14 +248,14 @@ std::string mapping_printout(const SimulationInput& in) {
   std::string objective;
   for (const auto& [key, value] : describe(in.config))
     if (key == "mapping_objective") objective = value;
-  std::string text = fmt::format("mapping (tiles out/rows/in; objective {}):\n", objective);
+  std::string text = fmt::format("mapping (tiles out/rows/in[/rows: row tiles outer]; objective {}):\n", objective);
   for (const LayerMapping& m : in.mapping) {
     if (m.source == MappingSource::kFirmware) {
       text += fmt::format("  {:<6} firmware's planner\n", m.layer);
       continue;
     }
     text += fmt::format("  {:<6} {:>13} {:<11} estimate {} cycles, {:.1f} uJ{}\n", m.layer,
-                        fmt::format("{}/{}/{}", m.tiles.out_channels, m.tiles.rows, m.tiles.in_channels), to_string(m.source),
+                        to_string(m.tiles), to_string(m.source),
                         m.estimate.cycles, m.estimate.energy_pj / 1e6,
                         m.candidates > 0 ? fmt::format(" (best of {} plans)", m.candidates) : "");
   }

@@ -55,7 +55,6 @@ std::vector<std::uint64_t> layer_cycles(const std::filesystem::path& csv) {
   return cycles;
 }
 
-std::string tiles(const qacc::TileChoice& t) { return fmt::format("{}/{}/{}", t.out_channels, t.rows, t.in_channels); }
 
 int run(const Options& o) {
   qacc::ArchConfig config = qacc::load_design(o.config_file, o.overrides);
@@ -92,7 +91,7 @@ int run(const Options& o) {
         for (const auto& s : o.overrides) t.argv.insert(t.argv.end(), {"--set", s});
         for (std::size_t l = 0; l < layers.size(); ++l) {
           const qacc::TileChoice& p = plans[l][std::min(r, plans[l].size() - 1)];
-          t.argv.insert(t.argv.end(), {"--set", fmt::format("mapping.{}={}", layers[l].name, tiles(p))});
+          t.argv.insert(t.argv.end(), {"--set", fmt::format("mapping.{}={}", layers[l].name, qacc::to_string(p))});
         }
         t.argv.insert(t.argv.end(), {"--stats-csv", (work / fmt::format("run{}.csv", r)).string()});
         t.log = work / fmt::format("run{}.log", r);
@@ -120,7 +119,7 @@ int run(const Options& o) {
     const double ratio = static_cast<double>(chosen) / static_cast<double>(measured[best].at(l));
     if (ratio > 1 + o.tolerance) ++worse;
     fmt::print("{:<6} {:>6} {:>13} {:>10} {:>13} {:>10} {:>7.4f}{}\n", layers[l].name, plans[l].size() - 1,
-               tiles(plans[l][0]), chosen, tiles(plans[l][best]), measured[best].at(l), ratio,
+               qacc::to_string(plans[l][0]), chosen, qacc::to_string(plans[l][best]), measured[best].at(l), ratio,
                ratio > 1 + o.tolerance ? "  (beyond the tolerance)" : "");
   }
   if (o.work.empty()) std::filesystem::remove_all(work);

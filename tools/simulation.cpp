@@ -148,7 +148,8 @@ SimulationResult simulate(const SimulationInput& in, const ImageCallback& on_ima
   // every layer.
   std::vector<Platform::TilePlanEntry> plan;
   if (std::any_of(in.mapping.begin(), in.mapping.end(), [](const LayerMapping& m) { return m.source != MappingSource::kFirmware; }))
-    for (const LayerMapping& m : in.mapping) plan.push_back({m.tiles.out_channels, m.tiles.rows, m.tiles.in_channels});
+    for (const LayerMapping& m : in.mapping)
+      plan.push_back({m.tiles.out_channels, m.tiles.rows, m.tiles.in_channels, layout_flags(m)});
   top.load(in.model_file, std::move(pixels), std::move(plan));
   if (in.fault.kind != FaultInjection::Kind::kNone && in.fault.kind != FaultInjection::Kind::kMisreportedBuffers &&
       in.fault.layer >= in.model.layers.size())

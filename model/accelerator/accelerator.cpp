@@ -273,6 +273,7 @@ void Accelerator::controller() {
     s.tile_out_channels = d.tile_out_channels;
     s.tile_rows = d.tile_rows;
     s.tile_in_channels = d.tile_in_channels;
+    s.tile_rows_outer = d.rows_outer();
     bank_.set(regs::kCycles, static_cast<std::uint32_t>(std::min<std::uint64_t>(s.cycles, UINT32_MAX)));
     record_layer(s, clock_.cycles(start));
     layer_stats_.push_back(s);
@@ -335,13 +336,13 @@ void Accelerator::run_layer(const LayerDescriptor& d) {
   const LayerPlan p = plan(d);
   store_tickets_.clear();
   // Tickets finish in order: the inputs' is the step's last when the weights came first.
-  std::uint64_t ready = prefetched ? queue_inputs(p, p.steps[0], 0) : queue_loads(p, p.steps[0], 0);
+  std::uint64_t ready = prefetched ? queue_inputs(p, p.steps[0]) : queue_loads(p, p.steps[0], 0);
   for (std::size_t i = 0; i < p.steps.size(); ++i) {
     const LayerStep& step = p.steps[i];
     wait_for_dma(ready, Stall::kLoad);
-    // The next step's operands load into the other halves while this one computes.
-    if (i + 1 < p.steps.size()) ready = queue_loads(p, p.steps[i + 1], (i + 1) % 2);
-    run_pass(p, step, i % 2);
+    // The next step's new operands load into the other halves while this one computes.
+    if (i + 1 < p.steps.size()) ready = queue_loads(p, p.steps[i + 1], ready);
+    run_pass(p, step);
     if (step.last) post_process_and_store(p, step);
   }
   const std::uint64_t last_store = dma.submitted();
@@ -356,14 +357,15 @@ void Accelerator::prefetch_queued() {
   const BufferSizes sizes{input_buffer.size(), weight_buffer.size(), output_buffer.size()};
   if (!descriptor_problem(*queued_).empty() || first_overflow(buffer_needs(*queued_), sizes)) return;
   const LayerPlan next = plan_layer(*queued_, sizes);
-  queue_weights(next, next.steps[0], 0);
+  queue_weights(next, next.steps[0]);
   queued_prefetched_ = true;
 }
 
 // Input rows of a step that lie outside the image (the halo at its top and bottom
 // edges) are not loaded; they hold the zero point, the real value 0.
-void Accelerator::fill_halo(const LayerPlan& p, const LayerStep& st, std::size_t half) {
+void Accelerator::fill_halo(const LayerPlan& p, const LayerStep& st) {
   const LayerDescriptor& d = p.d;
+  const std::size_t half = st.input_half;
   if (st.top == 0 && st.valid == st.rows_in) return;  // no padding rows in this step
   const std::size_t channel_bytes = std::size_t{st.rows_in} * d.in_width;
   for (std::uint32_t c = 0; c < st.c_n; ++c) {
@@ -375,14 +377,16 @@ void Accelerator::fill_halo(const LayerPlan& p, const LayerStep& st, std::size_t
   input_buffer.note_writes(std::uint64_t{st.c_n} * (st.rows_in - st.valid) * d.in_width);
 }
 
-std::uint64_t Accelerator::queue_loads(const LayerPlan& p, const LayerStep& st, std::size_t half) {
-  queue_inputs(p, st, half);
-  return queue_weights(p, st, half);
+std::uint64_t Accelerator::queue_loads(const LayerPlan& p, const LayerStep& st, std::uint64_t ready) {
+  if (st.load_inputs) ready = queue_inputs(p, st);
+  if (st.load_weights) ready = queue_weights(p, st);
+  return ready;
 }
 
-std::uint64_t Accelerator::queue_inputs(const LayerPlan& p, const LayerStep& st, std::size_t half) {
+std::uint64_t Accelerator::queue_inputs(const LayerPlan& p, const LayerStep& st) {
   const LayerDescriptor& d = p.d;
-  fill_halo(p, st, half);
+  const std::size_t half = st.input_half;
+  fill_halo(p, st);
   DmaRequest act;
   act.dram_addr = d.in_addr + st.c * p.plane + std::uint64_t{st.first_row} * d.in_width;
   act.dram_stride = p.plane;
@@ -394,8 +398,9 @@ std::uint64_t Accelerator::queue_inputs(const LayerPlan& p, const LayerStep& st,
   return dma.submit(act);
 }
 
-std::uint64_t Accelerator::queue_weights(const LayerPlan& p, const LayerStep& st, std::size_t half) {
+std::uint64_t Accelerator::queue_weights(const LayerPlan& p, const LayerStep& st) {
   const LayerDescriptor& d = p.d;
+  const std::size_t half = st.weight_half;
   DmaRequest w;
   w.dram_addr = d.weight_addr + (std::uint64_t{st.oc} * d.in_channels + st.c) * p.k2;
   w.dram_stride = std::uint64_t{d.in_channels} * p.k2;
@@ -415,17 +420,17 @@ std::uint64_t Accelerator::queue_weights(const LayerPlan& p, const LayerStep& st
   return ticket;
 }
 
-void Accelerator::run_pass(const LayerPlan& p, const LayerStep& st, std::size_t half) {
+void Accelerator::run_pass(const LayerPlan& p, const LayerStep& st) {
   PePass pass;
-  pass.input_offset = half * p.input_half;
+  pass.input_offset = st.input_half * p.input_half;
   pass.in_channels = st.c_n;
   pass.rows_in = st.rows_in;
   pass.width = p.d.in_width;
   pass.in_zero_point = p.d.in_zero_point;
   pass.kernel = p.d.kernel;
   // A chunk's weights are packed [oc_n][c_n][k][k]: the PE pass sees a full tile.
-  pass.weight_offset = half * p.weight_half;
-  pass.bias_offset = half * p.weight_half + p.bias_at;
+  pass.weight_offset = st.weight_half * p.weight_half;
+  pass.bias_offset = st.weight_half * p.weight_half + p.bias_at;
   pass.first_chunk = st.first;
   pass.out_channels = st.oc_n;
   pass.psum_offset = 0;

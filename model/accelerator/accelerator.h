@@ -88,16 +88,18 @@ class Accelerator : public sc_core::sc_module {
   void run_layer(const LayerDescriptor& d);
   // The layer's plan; throws Fault for a bad descriptor or tiles that do not fit.
   LayerPlan plan(const LayerDescriptor& d) const;
-  // A step's operands into buffer half `half`: inputs (with the halo) and weights
+  // A step's operands into their buffer halves: inputs (with the halo) and weights
   // (with the bias on a tile's first step); each returns the last DMA ticket.
-  std::uint64_t queue_loads(const LayerPlan& plan, const LayerStep& step, std::size_t half);
-  std::uint64_t queue_inputs(const LayerPlan& plan, const LayerStep& step, std::size_t half);
-  std::uint64_t queue_weights(const LayerPlan& plan, const LayerStep& step, std::size_t half);
+  // queue_loads queues only the blocks the step does not reuse (LayerStep::load_*),
+  // returning `ready` when it queues none.
+  std::uint64_t queue_loads(const LayerPlan& plan, const LayerStep& step, std::uint64_t ready);
+  std::uint64_t queue_inputs(const LayerPlan& plan, const LayerStep& step);
+  std::uint64_t queue_weights(const LayerPlan& plan, const LayerStep& step);
   // layer_overlap: the queued layer's first weights, which do not depend on the
   // running layer's results, loaded while its last stores drain.
   void prefetch_queued();
-  void fill_halo(const LayerPlan& plan, const LayerStep& step, std::size_t half);
-  void run_pass(const LayerPlan& plan, const LayerStep& step, std::size_t half);
+  void fill_halo(const LayerPlan& plan, const LayerStep& step);
+  void run_pass(const LayerPlan& plan, const LayerStep& step);
   void post_process_and_store(const LayerPlan& plan, const LayerStep& step);
   // Why the controller waits on the DMA: a step's loads, a result half still being
   // stored, the layer's last stores.

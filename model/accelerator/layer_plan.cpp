@@ -15,9 +15,13 @@ LayerPlan plan_layer(const LayerDescriptor& d, const BufferSizes& sizes) {
   p.bias_at = std::size_t{d.tile_out_channels} * d.tile_in_channels * p.k2;
   p.result_at = kInt32Bytes * std::size_t{d.tile_out_channels} * d.tile_rows * d.out_width();
   p.result_tile = (buffer_needs(d).output - p.result_at) / 2;
-  for (std::uint32_t oc = 0; oc < d.out_channels; oc += d.tile_out_channels)
-    for (std::uint32_t y = 0; y < d.out_height(); y += d.tile_rows)
+  const std::uint32_t oc_tiles = (d.out_channels + d.tile_out_channels - 1) / d.tile_out_channels;
+  const std::uint32_t row_tiles = (d.out_height() + d.tile_rows - 1) / d.tile_rows;
+  for (std::uint32_t outer = 0; outer < (d.rows_outer() ? row_tiles : oc_tiles); ++outer)
+    for (std::uint32_t inner = 0; inner < (d.rows_outer() ? oc_tiles : row_tiles); ++inner)
       for (std::uint32_t c = 0; c < d.in_channels; c += d.tile_in_channels) {
+        const std::uint32_t oc = (d.rows_outer() ? inner : outer) * d.tile_out_channels;
+        const std::uint32_t y = (d.rows_outer() ? outer : inner) * d.tile_rows;
         LayerStep st{};
         st.oc = oc;
         st.oc_n = std::min(d.tile_out_channels, d.out_channels - oc);
@@ -31,6 +35,17 @@ LayerPlan plan_layer(const LayerDescriptor& d, const BufferSizes& sizes) {
         st.top = y < p.pad ? p.pad - y : 0;
         st.first_row = y + st.top - p.pad;
         st.valid = std::min<std::uint32_t>(d.in_height, y + st.y_n + p.pad) - st.first_row;
+        // Each operand alternates halves only when a new block loads, so the half a
+        // load overwrites held the block before the current one, whose pass is done.
+        if (!p.steps.empty()) {
+          const LayerStep& prev = p.steps.back();
+          const bool same_inputs = d.reuse() && prev.y == st.y && prev.c == st.c && prev.c_n == st.c_n;
+          const bool same_weights = d.reuse() && prev.oc == st.oc && prev.c == st.c && prev.c_n == st.c_n;
+          st.load_inputs = !same_inputs;
+          st.load_weights = !same_weights;
+          st.input_half = same_inputs ? prev.input_half : 1 - prev.input_half;
+          st.weight_half = same_weights ? prev.weight_half : 1 - prev.weight_half;
+        }
         p.steps.push_back(st);
       }
   return p;

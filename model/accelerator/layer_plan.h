@@ -14,10 +14,14 @@ namespace qacc {
 // input channels [c, c+c_n); `first` and `last` mark a tile's first and last chunk.
 // Its input rows: rows_in with the halo, of which rows [top, top + valid) exist in
 // the image, starting at image row first_row; the rest are padding.
+// Its operands lie in input half `input_half` and weight half `weight_half`; a step
+// that loads no new block (kFlagReuse) uses the half the previous step loaded.
 struct LayerStep {
   std::uint32_t oc, oc_n, y, y_n, c, c_n;
   bool first, last;
   std::uint32_t rows_in, top, valid, first_row;
+  bool load_inputs = true, load_weights = true;
+  std::uint32_t input_half = 0, weight_half = 0;
 };
 
 struct LayerPlan {
@@ -27,7 +31,7 @@ struct LayerPlan {
   std::size_t input_half = 0, weight_half = 0;  // double buffering: two halves each
   std::size_t bias_at = 0;                     // bias after the weights, in each weight half
   std::size_t result_at = 0, result_tile = 0;  // two result tiles after the partial sums
-  std::vector<LayerStep> steps;                // output channels, then rows, then input channels
+  std::vector<LayerStep> steps;  // output channels, rows (or rows, output channels), input channels
 };
 
 // The plan of a descriptor that passed descriptor_problem and fits `sizes`.

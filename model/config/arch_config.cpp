@@ -130,23 +130,26 @@ const std::map<std::string, Key>& keys() {
 
 void set_key(ArchConfig& c, const std::string& key, const std::string& value) {
   // "pe: RxC" sets both dimensions, so a sweep can step through shapes.
-  // "mapping.<layer>: OC/ROWS/IC" pins a layer's tiles (checked against the model
-  // before a run: tools/simulation.h).
+  // "mapping.<layer>: OC/ROWS/IC[/rows|/oc]" pins a layer's tiles and walk (checked
+  // against the model before a run: tools/simulation.h).
   if (key.rfind("mapping.", 0) == 0 && key.size() > 8) {
     std::uint32_t parts[3] = {};
     const char* at = value.data();
     const char* end = value.data() + value.size();
     bool ok = true;
     for (int i = 0; i < 3 && ok; ++i) {
+      if (i > 0) ++at;  // the '/' before this number
       const auto [next, error] = std::from_chars(at, end, parts[i]);
-      ok = error == std::errc() && parts[i] > 0 && (i == 2 ? next == end : next != end && *next == '/');
-      at = next + 1;
+      ok = error == std::errc() && parts[i] > 0 && (next == end ? i == 2 : *next == '/');
+      at = next;
     }
-    const TileChoice t{parts[0], parts[1], parts[2]};
+    const std::string walk = ok && at < end ? std::string(at + 1, end) : "";
+    ok = ok && (at == end || walk == "rows" || walk == "oc");
     if (!ok)
-      throw UsageError(fmt::format("config key {}: '{}', expected OUT_CHANNELS/ROWS/IN_CHANNELS, each >= 1, e.g. 128/1/256",
+      throw UsageError(fmt::format("config key {}: '{}', expected OUT_CHANNELS/ROWS/IN_CHANNELS, each >= 1, and "
+                                   "optionally /rows (row tiles outer) or /oc, e.g. 128/1/256 or 64/8/64/rows",
                                    key, value));
-    c.mapping_pins[key.substr(8)] = t;
+    c.mapping_pins[key.substr(8)] = TileChoice{parts[0], parts[1], parts[2], walk == "rows"};
     return;
   }
   if (key == "pe") {
@@ -174,6 +177,10 @@ void set_key(ArchConfig& c, const std::string& key, const std::string& value) {
 }
 
 }  // namespace
+
+std::string to_string(const TileChoice& t) {
+  return fmt::format("{}/{}/{}{}", t.out_channels, t.rows, t.in_channels, t.rows_outer ? "/rows" : "");
+}
 
 const char* to_string(Dataflow d) {
   switch (d) {
@@ -291,7 +298,7 @@ std::vector<std::pair<std::string, std::string>> describe(const ArchConfig& c) {
   std::vector<std::pair<std::string, std::string>> out;
   for (const auto& [name, key] : keys()) out.emplace_back(name, key.get(c));
   for (const auto& [layer, t] : c.mapping_pins)
-    out.emplace_back("mapping." + layer, fmt::format("{}/{}/{}", t.out_channels, t.rows, t.in_channels));
+    out.emplace_back("mapping." + layer, to_string(t));
   return out;
 }
 

@@ -36,13 +36,18 @@ enum class SramPortKind { k1RW, k1R1W };
 // (mapping.<layer>) keep their pins whatever the mode.
 enum class MappingMode { kFirmware, kSearch, kWholeLayer };
 enum class MappingObjective { kLatency, kEnergy, kEdp };
-// A layer's tiles: output channels, output rows, input channels per pass.
+// A layer's tiles: output channels, output rows, input channels per pass, and the
+// controller's walk over them (row tiles outer instead of output-channel tiles).
+// Written OC/ROWS/IC, with "/rows" for the row-outer walk (mapping.<layer>).
 struct TileChoice {
   std::uint32_t out_channels = 0, rows = 0, in_channels = 0;
+  bool rows_outer = false;
   bool operator==(const TileChoice& o) const {
-    return out_channels == o.out_channels && rows == o.rows && in_channels == o.in_channels;
+    return out_channels == o.out_channels && rows == o.rows && in_channels == o.in_channels &&
+           rows_outer == o.rows_outer;
   }
 };
+std::string to_string(const TileChoice& tiles);
 
 const char* to_string(Dataflow dataflow);
 

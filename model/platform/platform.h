@@ -12,6 +12,7 @@
 #include <systemc>
 #include <tlm_utils/simple_initiator_socket.h>
 
+#include "contract/memory_map.h"
 #include "model/accelerator/accelerator.h"
 #include "model/config/arch_config.h"
 #include "model/cpu/cpu.h"
@@ -40,10 +41,11 @@ class Platform : public sc_core::sc_module {
   void read_memory(std::uint64_t addr, void* data, std::size_t bytes);
 
   // Places model, images (all of one size), boot information and the host's tile plan
-  // (per layer: output channels, rows, input channels; zeros: the firmware plans)
+  // (per layer: output channels, rows, input channels, layout flags; zeros: the
+  // firmware plans)
   // where memory_map.h puts them, when the simulation starts (the bus's sockets are
   // bound only at the end of elaboration). Throws qacc::Error if they do not fit.
-  using TilePlanEntry = std::array<std::uint32_t, 3>;
+  using TilePlanEntry = std::array<std::uint32_t, memory_map::kBootPlanWords>;
   void load(std::vector<std::uint8_t> model_file, std::vector<std::vector<std::uint8_t>> images,
             std::vector<TilePlanEntry> plan = {});
 

@@ -215,8 +215,50 @@ struct ConvCase {
   }
 };
 
-// Reset values hold only before any layer has run: GoogleTest runs the cases of a
-// file in the order they are written, and this one comes first.
+// The walk with kFlagRowsOuter and kFlagReuse: a 3x3 conv, 4 output channels in tiles
+// of 2, 8 rows in tiles of 4, one chunk of 3 input channels. Row tiles outer, so the
+// inputs of a row tile load once for both channel tiles; each channel tile's weights
+// load at every step (the inner loop changes them) and alternate halves, while the
+// inputs keep theirs.
+TEST(LayerPlan, RowsOuterWalkReusesTheInputsOfARowTile) {
+  LayerDescriptor d;
+  d.type = 1;
+  d.kernel = 3;
+  d.in_channels = 3;
+  d.in_height = d.in_width = 8;
+  d.out_channels = 4;
+  d.tile_out_channels = 2;
+  d.tile_rows = 4;
+  d.tile_in_channels = 3;
+  d.flags = regs::kFlagRowsOuter | regs::kFlagReuse;
+  const LayerPlan p = plan_layer(d, {1024, 1024, 4096});
+  ASSERT_EQ(p.steps.size(), 4u);
+  using Step = std::tuple<std::uint32_t, std::uint32_t, bool, bool, std::uint32_t, std::uint32_t>;
+  auto at = [&](std::size_t i) {
+    const LayerStep& s = p.steps[i];
+    return Step{s.y, s.oc, s.load_inputs, s.load_weights, s.input_half, s.weight_half};
+  };
+  EXPECT_EQ(at(0), (Step{0, 0, true, true, 0, 0}));
+  EXPECT_EQ(at(1), (Step{0, 2, false, true, 0, 1}));
+  EXPECT_EQ(at(2), (Step{4, 0, true, true, 1, 0}));
+  EXPECT_EQ(at(3), (Step{4, 2, false, true, 1, 1}));
+  // Output-channel tiles outer (the default walk) with reuse: the weights stay for
+  // both row tiles instead.
+  d.flags = regs::kFlagReuse;
+  const LayerPlan q = plan_layer(d, {1024, 1024, 4096});
+  const std::vector<std::pair<bool, bool>> loads = {{true, true}, {true, false}, {true, true}, {true, false}};
+  for (std::size_t i = 0; i < q.steps.size(); ++i)
+    EXPECT_EQ(std::make_pair(q.steps[i].load_inputs, q.steps[i].load_weights), loads[i]) << "step " << i;
+  EXPECT_EQ(std::make_tuple(q.steps[1].oc, q.steps[1].y, q.steps[1].weight_half), std::make_tuple(0u, 4u, 0u));
+  // Without reuse every step loads both, into alternating halves (the firmware's own
+  // plans); with chunks no two steps share a block either.
+  d.flags = 0;
+  for (const LayerStep& s : plan_layer(d, {1024, 1024, 4096}).steps) EXPECT_TRUE(s.load_inputs && s.load_weights);
+  d.flags = regs::kFlagReuse;
+  d.tile_in_channels = 2;
+  for (const LayerStep& s : plan_layer(d, {1024, 1024, 4096}).steps) EXPECT_TRUE(s.load_inputs && s.load_weights);
+}
+
 // The controller's walk, without simulation: a 3x3 conv with 5 output channels, 3
 // input channels on a 6x6 map, tiles of 2 channels x 4 rows x 2 input channels.
 TEST(LayerPlan, StepsInLoopOrderWithPartialTilesAndHaloRows) {
@@ -252,6 +294,8 @@ TEST(LayerPlan, StepsInLoopOrderWithPartialTilesAndHaloRows) {
   EXPECT_EQ(std::make_tuple(p.steps.back().oc, p.steps.back().oc_n), std::make_tuple(4u, 1u));
 }
 
+// Reset values hold only before any layer has run: GoogleTest runs the cases of a
+// file in the order they are written, and this one comes first.
 TEST(Accelerator, ResetValues) {
   auto& b = bench();
   b.stimulus.run([&] {
