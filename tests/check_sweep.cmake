@@ -5,7 +5,8 @@ cmake_minimum_required(VERSION 3.25)
 # With TIMED_LIKE=other.csv the sweep is a timing-only one: a point may be "timed"
 # (not checked), and every point's cycles, layer by layer, equal the other (full)
 # sweep's, row for row.
-# Usage: cmake -DCSV=results.csv -DROWS=2 [-DDIFFER=cycles] [-DTIMED_LIKE=full.csv] -P check_sweep.cmake
+# With MAPPING=mode every point ran with that `mapping` (config_mapping column).
+# Usage: cmake -DCSV=results.csv -DROWS=2 [-DDIFFER=cycles] [-DTIMED_LIKE=full.csv] [-DMAPPING=search] -P check_sweep.cmake
 file(STRINGS ${CSV} lines)
 list(LENGTH lines n)
 math(EXPR data_rows "${n} - 1")
@@ -16,6 +17,7 @@ list(GET lines 0 header)
 string(REPLACE "," ";" columns "${header}")
 list(FIND columns status status_at)
 list(FIND columns cycles cycles_at)
+list(FIND columns config_mapping mapping_at)
 # Every header names one column: a figure that shares a config key's name (dram_bytes)
 # must not be told apart by position only.
 set(unique ${columns})
@@ -37,6 +39,10 @@ foreach(row IN LISTS rows)
   list(GET fields ${cycles_at} cycles)
   if(NOT status STREQUAL "ok" AND NOT (TIMED_LIKE AND status STREQUAL "timed"))
     message(FATAL_ERROR "${CSV}: a point is not ok: ${row}")
+  endif()
+  list(GET fields ${mapping_at} mapping)
+  if(MAPPING AND NOT mapping STREQUAL MAPPING)
+    message(FATAL_ERROR "${CSV}: a point ran with mapping ${mapping}, not ${MAPPING}: ${row}")
   endif()
   if(DIFFER AND cycles IN_LIST seen)
     message(FATAL_ERROR "${CSV}: two points with the same cycles ${cycles}")

@@ -75,7 +75,7 @@ int run_point(const fs::path& dir, std::size_t index, const Shared& sh, qacc::Si
   json out = {{"index", index}, {"settings", settings_json(s.points[index])}};
   int status = 1;
   try {
-    qacc::SimulationInput in = qacc::prepare_input(qacc::load_design(s.config_file, point_overrides(s, index)), std::move(model));
+    qacc::SimulationInput in = qacc::prepare_input(point_design(s, index), std::move(model));
     in.images.push_back({sh.image.pixels, sh.image.label, s.image.string()});
     in.timing_only = timing_only;
     if (!timing_only && !sh.golden) throw qacc::Error("no golden references loaded");

@@ -20,8 +20,9 @@ std::filesystem::path default_model_path() { return std::filesystem::path(QACC_S
 std::filesystem::path default_image_path() { return std::filesystem::path(QACC_SOURCE_DIR) / "traces/images/cat.bin"; }
 std::filesystem::path default_reference_path() { return std::filesystem::path(QACC_SOURCE_DIR) / "traces/golden/samples.qacr"; }
 
-ArchConfig load_design(const std::filesystem::path& file, const std::vector<std::string>& overrides) {
-  ArchConfig c = file.empty() ? ArchConfig{} : load_arch_config(file);
+ArchConfig load_design(const std::filesystem::path& file, const std::vector<std::string>& overrides,
+                       const ArchConfig& base) {
+  ArchConfig c = file.empty() ? base : load_arch_config(file, base);
   for (const auto& s : overrides) apply_override(c, s);
   validate(c);
   return c;

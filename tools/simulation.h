@@ -80,7 +80,8 @@ struct SimulationResult {
 
 // The design of a tool's command line: the YAML file if given (else the defaults),
 // then each key=value override in order; validated.
-ArchConfig load_design(const std::filesystem::path& file, const std::vector<std::string>& overrides);
+ArchConfig load_design(const std::filesystem::path& file, const std::vector<std::string>& overrides,
+                       const ArchConfig& base = ArchConfig{});
 
 // Throws qacc::UsageError naming the buffer's config key when even the smallest tile
 // of some layer does not fit it (the firmware would stop at that layer).

@@ -77,6 +77,12 @@ std::vector<std::string> point_overrides(const Sweep& s, std::size_t index) {
   return out;
 }
 
+ArchConfig point_design(const Sweep& s, std::size_t index) {
+  ArchConfig base;
+  base.mapping = MappingMode::kSearch;
+  return load_design(s.config_file, point_overrides(s, index), base);
+}
+
 Sweep plan(const PlanOptions& o) {
   Sweep s;
   s.model = fs::absolute(o.model);
@@ -95,7 +101,7 @@ Sweep plan(const PlanOptions& o) {
   reference_for(load_references(s.reference), image.pixels);
   for (std::size_t i = 0; i < s.points.size(); ++i) {
     try {
-      const ArchConfig config = load_design(s.config_file, point_overrides(s, i));
+      const ArchConfig config = point_design(s, i);
       check_buffers_fit(config, model);
       check_dram_fits(config, model_bytes.size(), image.pixels.size(), 1);
     } catch (const UsageError& e) {

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "model/config/arch_config.h"
 #include "tools/sweep_grid.h"
 
 namespace qacc::sweep {
@@ -51,5 +52,11 @@ nlohmann::json settings_json(const Settings& settings);
 
 // The config overrides of one point: the sweep's --set, then the point's settings.
 std::vector<std::string> point_overrides(const Sweep& s, std::size_t index);
+
+// A point's design: the sweep's config file and point_overrides over the defaults,
+// except that a sweep maps every layer with the host's search (`mapping: search`)
+// unless the file, --set or the grid says otherwise, so each design is judged at its
+// best mapping for `mapping_objective`, not at the firmware planner's.
+qacc::ArchConfig point_design(const Sweep& s, std::size_t index);
 
 }  // namespace qacc::sweep

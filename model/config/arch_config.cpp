@@ -256,20 +256,20 @@ void apply_override(ArchConfig& c, const std::string& assignment) {
   set_key(c, assignment.substr(0, eq), assignment.substr(eq + 1));
 }
 
-ArchConfig load_arch_config(const std::filesystem::path& path) {
+ArchConfig load_arch_config(const std::filesystem::path& path, const ArchConfig& base) {
   constexpr std::size_t kMaxConfigBytes = 1u << 20;
   const auto bytes = read_file(path, kMaxConfigBytes);
-  return parse_arch_config(std::string(bytes.begin(), bytes.end()), path.string());
+  return parse_arch_config(std::string(bytes.begin(), bytes.end()), path.string(), base);
 }
 
-ArchConfig parse_arch_config(const std::string& yaml, const std::string& what) {
+ArchConfig parse_arch_config(const std::string& yaml, const std::string& what, const ArchConfig& base) {
   YAML::Node root;
   try {
     root = YAML::Load(yaml);
   } catch (const YAML::Exception& e) {
     fail("{}: not valid YAML: {}", what, e.what());
   }
-  ArchConfig c;
+  ArchConfig c = base;
   if (root.IsNull()) return c;
   if (!root.IsMap()) fail("{}: expected a mapping of key: value", what);
   // yaml-cpp keeps every pair of a mapping, so a repeated key would silently let the

@@ -111,9 +111,10 @@ void validate(const ArchConfig& config);
 // pe=ROWSxCOLS for both dimensions at once).
 void apply_override(ArchConfig& config, const std::string& assignment);
 
-ArchConfig load_arch_config(const std::filesystem::path& path);
+// The file's keys over `base` (the defaults unless a tool has its own).
+ArchConfig load_arch_config(const std::filesystem::path& path, const ArchConfig& base = ArchConfig{});
 // The same from YAML text; `what` names it in errors.
-ArchConfig parse_arch_config(const std::string& yaml, const std::string& what);
+ArchConfig parse_arch_config(const std::string& yaml, const std::string& what, const ArchConfig& base = ArchConfig{});
 
 // key: value lines, alphabetical by key (the key table is a std::map); the same keys
 // load_arch_config reads.
