@@ -59,7 +59,12 @@ void program(Hal& hal, const LayerDescriptor& d) {
 
 std::uint64_t watchdog_cycles(const LayerDescriptor& d, const HardwareInfo& hw) {
   const std::uint64_t array = std::uint64_t{hw.pe_rows} * hw.pe_cols;
-  return 64 * (d.macs() / array + estimated_dram_bytes(d)) + 1'000'000;
+  // Each step's transfers also pay their DRAM latency, whatever their size: tiny tiles
+  // on a DRAM that opens a row per transfer take ~100 cycles a step beyond the bytes.
+  const auto tiles = [](std::uint32_t total, std::uint32_t size) { return (std::uint64_t{total} + size - 1) / size; };
+  const std::uint64_t steps = tiles(d.out_channels, d.tile_out_channels) * tiles(d.out_height(), d.tile_rows) *
+                              tiles(d.in_channels, d.tile_in_channels);
+  return 64 * (d.macs() / array + estimated_dram_bytes(d)) + 1024 * steps + 1'000'000;
 }
 
 Firmware::Firmware(Hal& hal) : hal_(hal) {

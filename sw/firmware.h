@@ -32,7 +32,8 @@ struct InferenceResult {
 };
 
 // Watchdog bound for one layer, from its work: a generous multiple of its MACs over
-// the array size plus its DRAM traffic at one byte per cycle, plus a constant.
+// the array size plus its DRAM traffic at one byte per cycle, 1,024 cycles per step
+// (a PE pass and its transfers), plus a constant.
 std::uint64_t watchdog_cycles(const LayerDescriptor& d, const HardwareInfo& hw);
 
 // Boots once (boot information, accelerator ID and parameters, the model's header

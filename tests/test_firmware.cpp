@@ -604,12 +604,12 @@ TEST(FirmwareFormulas, EstimatedDramBytesByHand) {
 }
 
 TEST(FirmwareFormulas, WatchdogCyclesByHand) {
-  // MACs 4 out * 2 in * 3*3 * 4*4 = 1152; DRAM bytes 288 (above).
-  // 2x2 array: 64 * (1152/4 + 288) + 1,000,000 = 64 * 576 + 1,000,000 = 1,036,864.
+  // MACs 4 out * 2 in * 3*3 * 4*4 = 1152; DRAM bytes 288 (above); steps 2 * 2 * 2 = 8.
+  // 2x2 array: 64 * (1152/4 + 288) + 1024 * 8 + 1,000,000 = 36,864 + 8,192 + 1,000,000.
   const LayerDescriptor conv = small_conv();
-  EXPECT_EQ(watchdog_cycles(conv, {2, 2, 65536, 131072, 131072}), 1'036'864u);
-  // 16x16 array: 1152/256 = 4 (rounded down): 64 * (4 + 288) + 1,000,000 = 1,018,688.
-  EXPECT_EQ(watchdog_cycles(conv, kDefaultHw), 1'018'688u);
+  EXPECT_EQ(watchdog_cycles(conv, {2, 2, 65536, 131072, 131072}), 1'045'056u);
+  // 16x16 array: 1152/256 = 4 (rounded down): 64 * (4 + 288) + 8,192 + 1,000,000.
+  EXPECT_EQ(watchdog_cycles(conv, kDefaultHw), 1'026'880u);
 }
 
 }  // namespace

@@ -1,13 +1,18 @@
 #include "tools/mapper.h"
 
 #include <algorithm>
+#include <cmath>
 #include <initializer_list>
+#include <numeric>
+#include <optional>
 #include <set>
 
 #include <fmt/format.h>
 
 #include "base/error.h"
 #include "contract/registers.h"
+#include "model/memory/bank_model.h"
+#include "model/memory/dram_config.h"
 #include "model/timing/cost_model.h"
 #include "sw/tiling.h"
 
@@ -43,13 +48,77 @@ std::uint64_t together(std::initializer_list<Transfer> transfers) {
   }
   return busy + tail;
 }
-Transfer transfer(const ArchConfig& c, std::uint64_t rows, std::uint64_t row_bytes) {
+
+// The DRAM as the estimate sees it. The simple model is its two numbers. A model with
+// banks (banked, dramsys) is reduced, from its device, to the same two for a row hit,
+// plus what a DRAM page costs, in accelerator cycles (timing.md §7, calibrated against
+// the banked model's sim_memtest patterns):
+//   bytes per cycle = burst bytes / (max(tCCD_L, BL/2) · tCK) · (1 − tRFC/tREFI)
+//   latency         = (request delay + RL + response delay) · tCK     to the first data
+//   a page          = tRP + tRCD to open, and at least tRC in all
+// Each transfer opens its own pages: the operands' streams lie in different rows and
+// alternate, and in ddr4-example's mapping all of them in one bank.
+struct DramView {
+  ArchConfig config;  // dram_latency_cycles and dram_bytes_per_cycle: the effective ones
+  double bytes_per_cycle = 0;
+  std::uint64_t burst_bytes = 0;  // a DRAM burst: a DMA burst moves whole ones (0: bytes)
+  std::uint64_t page_bytes = 0;   // 0: no pages (the simple model)
+  double page_open = 0, page_min = 0;
+};
+
+DramView dram_view(const ArchConfig& c) {
+  DramView v{c, double(c.dram_bytes_per_cycle), 0, 0, 0, 0};
+  if (c.dram_model == DramModel::kSimple) return v;
+  DramDevice d;
+  try {
+    const DramConfigFile file = find_dram_config(c.dram_memspec);
+    d = load_dramsys_device(file.config, file.directory);
+  } catch (const UsageError& e) {
+    // DRAMSys reads devices the banked model does not (HBM, DDR5, ...): those get the
+    // simple formulas. A bad file is the DRAM model's to report, as it does without a
+    // mapper; here it would only be reported first.
+    if (c.dram_model == DramModel::kDramSys) return v;
+    throw UsageError(fmt::format("config key dram_memspec: {}", e.what()));
+  }
+  const DramConstraints k = dram_constraints(d);
+  const double tck = d.tck_ps / (c.cycle_ns() * 1000.0);  // accelerator cycles per DRAM cycle
+  const double refresh = d.refresh ? 1.0 - double(d.t.rfc) / d.t.refi : 1.0;
+  v.bytes_per_cycle = double(d.bytes_per_burst()) / (std::max(d.t.ccd_l, k.burst) * tck) * refresh;
+  v.config.dram_bytes_per_cycle = static_cast<std::uint32_t>(std::max(1.0, std::floor(v.bytes_per_cycle)));
+  v.config.dram_latency_cycles = static_cast<std::uint32_t>(
+      std::lround((d.request_delay + k.read_data_begin + d.response_delay) * tck));
+  v.burst_bytes = d.bytes_per_burst();
+  v.page_bytes = d.row_bytes();
+  v.page_open = (k.pre_to_act + k.act_to_rdwr) * tck;
+  v.page_min = d.t.rc * tck;
+  return v;
+}
+
+// DRAM pages a transfer opens: rows `stride` bytes apart (0: back to back) in pages of
+// `page` bytes, each row's page opened once in order.
+std::uint64_t pages(std::uint64_t rows, std::uint64_t row_bytes, std::uint64_t stride, std::uint64_t page) {
+  if (stride == 0 || stride <= page) return ceil_div((rows - 1) * (stride == 0 ? row_bytes : stride) + row_bytes, page);
+  return rows * ceil_div(row_bytes, page);
+}
+
+// `align`: every row starts at a multiple of it in DRAM (tensors start 64-byte aligned).
+// A DMA burst whose start is not on a DRAM burst moves one DRAM burst more, on average
+// 1 + (bytes − 1) / burst of them.
+Transfer transfer(const DramView& v, std::uint64_t rows, std::uint64_t row_bytes, std::uint64_t stride = 0,
+                  std::uint64_t align = 64) {
+  const ArchConfig& c = v.config;
   Transfer t;
   if (rows == 0 || row_bytes == 0) return t;
-  const std::uint64_t bw = std::min<std::uint64_t>(c.dma_bus_bytes, c.dram_bytes_per_cycle);
+  const auto dram_bytes = [&](std::uint64_t bytes) {
+    if (v.burst_bytes == 0) return double(bytes);
+    const double b = double(v.burst_bytes);
+    return align % v.burst_bytes == 0 ? double(ceil_div(bytes, v.burst_bytes)) * b : b + double(bytes - 1);
+  };
   const auto interval = [&](std::uint64_t bytes) {
     const std::uint64_t burst = timing::dma_burst_cycles(c, bytes);
-    return std::max({std::uint64_t{c.dma_setup_cycles}, ceil_div(bytes, bw), ceil_div(burst, c.dma_max_outstanding)});
+    return std::max({std::uint64_t{c.dma_setup_cycles}, ceil_div(bytes, c.dma_bus_bytes),
+                     static_cast<std::uint64_t>(std::ceil(dram_bytes(bytes) / v.bytes_per_cycle)),
+                     ceil_div(burst, c.dma_max_outstanding)});
   };
   const std::uint64_t full = row_bytes / c.dma_burst_bytes, rest = row_bytes % c.dma_burst_bytes;
   std::uint64_t per_row = full * interval(c.dma_burst_bytes) + (rest > 0 ? interval(rest) : 0);
@@ -57,12 +126,19 @@ Transfer transfer(const ArchConfig& c, std::uint64_t rows, std::uint64_t row_byt
   t.busy = rows * per_row;
   t.tail = timing::dma_burst_cycles(c, last) - interval(last);
   t.bytes = rows * row_bytes;
+  if (v.page_bytes > 0) {  // with banks: each page opened holds the bursts up, and lasts tRC at least
+    const auto n = static_cast<double>(pages(rows, row_bytes, stride, v.page_bytes));
+    t.busy = std::max(t.busy + static_cast<std::uint64_t>(std::ceil(n * v.page_open)),
+                      static_cast<std::uint64_t>(std::ceil(n * v.page_min)));
+  }
   return t;
 }
 
-// Rows that lie back to back in DRAM and in the buffer move as one.
-Transfer transfer_2d(const ArchConfig& c, std::uint64_t rows, std::uint64_t row_bytes, bool contiguous) {
-  return contiguous ? transfer(c, 1, rows * row_bytes) : transfer(c, rows, row_bytes);
+// Rows `stride` bytes apart in DRAM; rows that lie back to back in DRAM and in the
+// buffer move as one.
+Transfer transfer_2d(const DramView& v, std::uint64_t rows, std::uint64_t row_bytes, std::uint64_t stride,
+                     bool contiguous, std::uint64_t align) {
+  return contiguous ? transfer(v, 1, rows * row_bytes, 0, align) : transfer(v, rows, row_bytes, stride, align);
 }
 
 // Sizes worth trying for a dimension of `total`: every size that gives a different
@@ -118,7 +194,10 @@ std::uint32_t layout_flags(const LayerMapping& m) {
   return regs::kFlagReuse | (m.tiles.rows_outer ? regs::kFlagRowsOuter : 0);
 }
 
-LayerEstimate estimate_layer(const ArchConfig& c, const LayerDescriptor& d) {
+namespace {
+
+LayerEstimate estimate(const DramView& v, const LayerDescriptor& d) {
+  const ArchConfig& c = v.config;
   LayerEstimate e;
   const std::uint32_t k2 = d.kernel * d.kernel, pad = d.padding();
   const std::uint64_t plane = std::uint64_t{d.in_height} * d.in_width;
@@ -147,7 +226,12 @@ LayerEstimate estimate_layer(const ArchConfig& c, const LayerDescriptor& d) {
       // The tile's store: a row of results per output channel, one block when the
       // tile spans the whole map.
       const std::uint64_t result_row_bytes = std::uint64_t{rows / result_rows_per_row} * d.result_width();
-      const Transfer store = transfer_2d(c, ocs, result_row_bytes, rows == d.out_height());
+      // Row starts: the planes, and within them the row tiles' first rows.
+      const std::uint64_t result_plane = std::uint64_t{d.result_height()} * d.result_width();
+      const Transfer store =
+          transfer_2d(v, ocs, result_row_bytes, result_plane, rows == d.out_height(),
+                      row_tiles > 1 ? std::gcd(result_plane, std::uint64_t{d.tile_rows / result_rows_per_row} * d.result_width())
+                                    : result_plane);
       const std::uint64_t ppu = timing::ppu_cycles(c, std::uint64_t{ocs} * positions);
       for (const auto& [ics, ic_n] : ic_pieces) {
         const timing::TileShape shape{std::uint64_t{ics} * k2, positions, ocs};
@@ -155,9 +239,14 @@ LayerEstimate estimate_layer(const ArchConfig& c, const LayerDescriptor& d) {
         const timing::SramTraffic traffic = timing::compute_traffic(c, shape);
         // A channel's rows are one block when the step loads the whole map; whole
         // input channels make the weight rows one block.
-        const Transfer inputs = transfer_2d(c, ics, valid * d.in_width, valid * d.in_width == plane && valid == rows_in);
-        const Transfer weights = transfer_2d(c, ocs, std::uint64_t{ics} * k2, ics == d.in_channels);
-        const Transfer bias = transfer(c, 1, 4 * std::uint64_t{ocs});
+        const std::uint64_t first_rows = pad > 0 ? std::gcd(d.tile_rows, pad) : d.tile_rows;
+        const Transfer inputs =
+            transfer_2d(v, ics, valid * d.in_width, plane, valid * d.in_width == plane && valid == rows_in,
+                        row_tiles > 1 ? std::gcd(plane, first_rows * d.in_width) : plane);
+        const Transfer weights =
+            transfer_2d(v, ocs, std::uint64_t{ics} * k2, std::uint64_t{d.in_channels} * k2, ics == d.in_channels,
+                        std::gcd(std::uint64_t{d.in_channels} * k2, std::uint64_t{d.tile_in_channels} * k2));
+        const Transfer bias = transfer(v, 1, 4 * std::uint64_t{ocs}, 0, 4 * std::uint64_t{d.tile_out_channels});
         // The edge chunk is a tile's last; with one piece every chunk is the same.
         const bool edge = ic_pieces.size() > 1 && ics == ic_pieces.back().first;
         const std::uint64_t last_chunks = ic_pieces.size() == 1 ? 1 : edge ? 1 : 0;
@@ -238,6 +327,10 @@ LayerEstimate estimate_layer(const ArchConfig& c, const LayerDescriptor& d) {
   return e;
 }
 
+}  // namespace
+
+LayerEstimate estimate_layer(const ArchConfig& c, const LayerDescriptor& d) { return estimate(dram_view(c), d); }
+
 std::vector<TileChoice> candidate_tiles(const ArchConfig& c, const LayerDescriptor& shape) {
   const auto r = static_cast<std::uint32_t>(c.pe_rows), col = static_cast<std::uint32_t>(c.pe_cols);
   const std::uint32_t k2 = shape.kernel * shape.kernel;
@@ -266,6 +359,12 @@ std::vector<LayerMapping> map_layers(const ArchConfig& c, const QuantModel& mode
     const bool known = std::any_of(model.layers.begin(), model.layers.end(), [&](const QuantLayer& l) { return l.name == name; });
     if (!known) throw UsageError(fmt::format("config key mapping.{}: the model has no layer {}", name, name));
   }
+  // The DRAM's device is read only when some layer is mapped here.
+  std::optional<DramView> view_once;
+  const auto view = [&]() -> const DramView& {
+    if (!view_once) view_once = dram_view(c);
+    return *view_once;
+  };
   std::vector<LayerMapping> out;
   for (std::size_t i = 0; i < model.layers.size(); ++i) {
     const QuantLayer& l = model.layers[i];
@@ -291,18 +390,18 @@ std::vector<LayerMapping> map_layers(const ArchConfig& c, const QuantModel& mode
                                      overflow->size));
       m.tiles = t;
       m.source = MappingSource::kPinned;
-      m.estimate = estimate_layer(c, d);
+      m.estimate = estimate(view(), d);
     } else if (c.mapping == MappingMode::kWholeLayer &&
                accepted(c, with_tiles(shape, {shape.out_channels, shape.out_height(), shape.in_channels}))) {
       m.tiles = {shape.out_channels, shape.out_height(), shape.in_channels};
       m.source = MappingSource::kWholeLayer;
-      m.estimate = estimate_layer(c, with_tiles(shape, m.tiles));
+      m.estimate = estimate(view(), with_tiles(shape, m.tiles));
     } else if (c.mapping == MappingMode::kSearch) {
       double best = 0;
       std::uint64_t best_steps = 0;
       bool found = false;
       for (const TileChoice& t : candidate_tiles(c, shape)) {
-        const LayerEstimate e = estimate_layer(c, with_tiles(shape, t));
+        const LayerEstimate e = estimate(view(), with_tiles(shape, t));
         const double score = objective(c, e);
         ++m.candidates;
         // Ties go to fewer, larger steps.

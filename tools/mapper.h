@@ -21,8 +21,9 @@ namespace qacc {
 // as the longer of its pass (and post-processing, at a tile's last chunk) and the DMA
 // work queued meanwhile (the next step's loads, the finished tile's store), then the
 // last store. DRAM time from the simple model's formulas with dma_max_outstanding
-// bursts in flight; energy from the proxies of design-space.md (MACs, buffer and DRAM
-// bytes).
+// bursts in flight, on the DRAM model's figures (for banked and dramsys: from the
+// device, with its pages; docs/timing.md §7); energy from the proxies of
+// design-space.md (MACs, buffer and DRAM bytes).
 struct LayerEstimate {
   std::uint64_t cycles = 0;
   double energy_pj = 0;

@@ -11,6 +11,7 @@
 #include <systemc>
 #include <tlm>
 
+#include "model/memory/dram_config.h"
 #include "model/sim/timeline.h"
 
 namespace qacc {
@@ -55,15 +56,5 @@ class DramTimingBackend {
   // models them (banked); others record nothing.
   virtual void record(Timeline* /*timeline*/) {}
 };
-
-// A DRAMSys configuration: the top-level JSON and the directory holding the memspec/,
-// mcconfig/, addressmapping/ and simconfig/ files it names.
-struct DramConfigFile {
-  std::filesystem::path config, directory;
-};
-// dram_memspec: a configuration shipped with DRAMSys by name (ddr4-example, ...; needs
-// the DRAMSys sources, QACC_DRAMSYS_SOURCE) or a path to one. Throws qacc::UsageError
-// naming the key and the file.
-DramConfigFile find_dram_config(const std::string& memspec);
 
 }  // namespace qacc

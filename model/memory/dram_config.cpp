@@ -1,4 +1,4 @@
-#include "model/memory/dram_backend.h"
+#include "model/memory/dram_config.h"
 
 #include <fmt/format.h>
 
