@@ -66,6 +66,7 @@ constexpr const char* kAllKeys =
     "dataflow: os\n"
     "pe_model: cost\n"
     "os_drain: parallel\n"
+    "os_keep_sums: on\n"
     "fold_overlap: off\n"
     "ws_weight_double_buffer: off\n"
     "input_buffer_bytes: 32768\n"
@@ -110,6 +111,7 @@ TEST(ArchConfig, LoadsEveryKeyFromYaml) {
   EXPECT_EQ(c.dataflow, Dataflow::kOutputStationary);
   EXPECT_EQ(c.pe_model, PeModel::kCost);
   EXPECT_EQ(c.os_drain, OsDrain::kParallel);
+  EXPECT_TRUE(c.os_keep_sums);
   EXPECT_EQ(c.input_buffer_bytes, 32768u);
   EXPECT_EQ(c.weight_buffer_bytes, 65536u);
   EXPECT_EQ(c.output_buffer_bytes, 16384u);
@@ -144,7 +146,7 @@ TEST(ArchConfig, DescribeRoundTripsThroughAFile) {
   const ArchConfig c = load_arch_config(first.path());
   const auto lines = describe(c);
   // Every key of the file, once each.
-  EXPECT_EQ(lines.size(), 38u);
+  EXPECT_EQ(lines.size(), 39u);
   std::map<std::string, std::string> values(lines.begin(), lines.end());
   EXPECT_EQ(values.size(), lines.size());
   EXPECT_EQ(values["dataflow"], "os");

@@ -61,6 +61,30 @@ TEST(ComputeCycles, OutputStationaryParallelDrain) {
   EXPECT_EQ(compute_cycles(c, {5, 3, 3}), 28u);
 }
 
+TEST(ComputeCycles, OutputStationaryKeepsSumsAcrossChunks) {
+  // 16x16 OS, a tile of one output block (P = 16 positions, M = 16 channels) in four
+  // chunks of 16 input channels x 3x3 taps (K = 144). Each chunk drains and reloads its
+  // sums by default: 4 x (144 + 16 + 30) = 760. With os_keep_sums the first three
+  // chunks stream their 144 terms and the last pays the skew and the drain once:
+  // 3 x 144 + 190 = 622.
+  ArchConfig c = array(16, 16, Dataflow::kOutputStationary);
+  const TileShape first{144, 16, 16, true, false}, middle{144, 16, 16, false, false}, last{144, 16, 16, false, true};
+  EXPECT_EQ(compute_cycles(c, first) + 2 * compute_cycles(c, middle) + compute_cycles(c, last), 760u);
+  c.os_keep_sums = true;
+  EXPECT_EQ(compute_cycles(c, first), 144u);
+  EXPECT_EQ(compute_cycles(c, middle), 144u);
+  EXPECT_EQ(compute_cycles(c, last), 190u);
+  // The sums cross the buffer ports once: written by the last chunk, read by none.
+  EXPECT_EQ(compute_traffic(c, middle).psum_reads + compute_traffic(c, middle).psum_writes, 0u);
+  EXPECT_EQ(compute_traffic(c, last).psum_writes, 4u * 16 * 16);
+  // Two output blocks (32 positions) do not fit the PEs' accumulators: every chunk
+  // drains, as without the key.
+  EXPECT_EQ(compute_cycles(c, {144, 32, 16, true, false}), 2u * 190);
+  // Other dataflows keep nothing in the PEs across chunks.
+  c.dataflow = Dataflow::kWeightStationary;
+  EXPECT_EQ(compute_cycles(c, middle), compute_cycles(c, {144, 16, 16}));
+}
+
 TEST(ComputeCycles, ParallelDrainPacesShortOverlappedFolds) {
   // The RTL (rtl/README.md) cannot overwrite a fold's sums before their R beats have
   // left: with fold_overlap and K < R every fold but the last takes R. 16x16, K = 7,
@@ -176,7 +200,7 @@ TEST(PassPhases, WeightStationaryByHand) {
   // 2x2, K = 5, P = 3, M = 3, not the first chunk: row blocks of 2, 2, 1 x column
   // blocks of 2, 1. Per block: load R = 2 cycles (kb x mb weight bytes), stream P = 3
   // (kb x 3 input bytes, 4 x 3 x mb psum bytes each way), fill and drain 2.
-  const auto phases = pass_phases(array(2, 2, Dataflow::kWeightStationary), {5, 3, 3}, false);
+  const auto phases = pass_phases(array(2, 2, Dataflow::kWeightStationary), {5, 3, 3, false});
   ASSERT_EQ(phases.size(), 12u);  // {kb 2 x2, kb 1 x1} x {mb 2, mb 1} x 3 phases
   EXPECT_EQ(phases[0].count, 2u);  // kb 2, mb 2: load
   EXPECT_EQ(phases[0].cycles, 2u);
@@ -188,7 +212,7 @@ TEST(PassPhases, WeightStationaryByHand) {
   EXPECT_EQ(phases[2].cycles, 2u);  // fill and drain
   EXPECT_EQ(phases[2].input + phases[2].weight + phases[2].psum_read + phases[2].psum_write, 0u);
   // The first chunk reads its first row block's start values from the bias, not psums.
-  const auto first = pass_phases(array(2, 2, Dataflow::kWeightStationary), {5, 3, 3}, true);
+  const auto first = pass_phases(array(2, 2, Dataflow::kWeightStationary), {5, 3, 3, true});
   EXPECT_EQ(first[0].count, 1u);
   EXPECT_EQ(first[1].psum_read, 0u);
   EXPECT_EQ(first[1].psum_write, 24u);
@@ -198,7 +222,7 @@ TEST(PassPhases, OutputStationaryByHand) {
   // 2x2, K = 5, P = 3, M = 3: position blocks 2, 1 x column blocks 2, 1. Per block:
   // accumulate K + R + C - 2 = 7 cycles (5 pb input, 5 mb weight bytes), drain R = 2
   // (4 pb mb psum bytes each way).
-  const auto phases = pass_phases(array(2, 2, Dataflow::kOutputStationary), {5, 3, 3}, false);
+  const auto phases = pass_phases(array(2, 2, Dataflow::kOutputStationary), {5, 3, 3, false});
   ASSERT_EQ(phases.size(), 8u);
   EXPECT_EQ(phases[0].cycles, 7u);
   EXPECT_EQ(phases[0].input, 10u);
@@ -206,7 +230,7 @@ TEST(PassPhases, OutputStationaryByHand) {
   EXPECT_EQ(phases[1].cycles, 2u);
   EXPECT_EQ(phases[1].psum_write, 16u);
   EXPECT_EQ(phases[1].psum_read, 16u);
-  EXPECT_EQ(pass_phases(array(2, 2, Dataflow::kOutputStationary), {5, 3, 3}, true)[1].psum_read, 0u);
+  EXPECT_EQ(pass_phases(array(2, 2, Dataflow::kOutputStationary), {5, 3, 3, true})[1].psum_read, 0u);
 }
 
 TEST(ComputeTraffic, InputStationaryByHand) {
@@ -223,7 +247,7 @@ TEST(PassPhases, InputStationaryByHand) {
   // 2x2, K = 5, P = 3, M = 3, not the first chunk: the first row block of 2 terms
   // (twice) over column blocks of 2 positions: load 2 cycles, 2 x 2 input bytes;
   // stream M = 3 cycles, 2 x 3 weight bytes, 4 x 2 x 3 psum bytes each way; skew 2.
-  const auto phases = pass_phases(array(2, 2, Dataflow::kInputStationary), {5, 3, 3}, false);
+  const auto phases = pass_phases(array(2, 2, Dataflow::kInputStationary), {5, 3, 3, false});
   ASSERT_GE(phases.size(), 3u);
   EXPECT_EQ(phases[0].count, 2u);
   EXPECT_EQ(phases[0].cycles, 2u);
@@ -237,16 +261,22 @@ TEST(PassPhases, InputStationaryByHand) {
 
 TEST(PassPhases, AddUpToTheCyclesAndTheTraffic) {
   for (auto dataflow : {Dataflow::kWeightStationary, Dataflow::kOutputStationary, Dataflow::kInputStationary})
-    for (const TileShape t : {TileShape{5, 3, 3}, TileShape{576, 512, 96}, TileShape{27, 1024, 32}, TileShape{1, 1, 1},
-                              TileShape{4096, 1, 256}})
+    for (const TileShape shape : {TileShape{5, 3, 3}, TileShape{576, 512, 96}, TileShape{27, 1024, 32},
+                                  TileShape{1, 1, 1}, TileShape{4096, 1, 256}, TileShape{144, 16, 16}})
       for (const auto& [rows, cols] : {std::pair{2, 2}, std::pair{16, 16}, std::pair{4, 8}, std::pair{128, 128}})
         for (const bool first : {false, true})
+          for (const bool last : {false, true})
+          for (const bool keep : {false, true})
           for (const OsDrain drain : {OsDrain::kShift, OsDrain::kParallel}) {
           ArchConfig c = array(rows, cols, dataflow);
           c.os_drain = drain;
+          c.os_keep_sums = keep;
+          TileShape t = shape;
+          t.first = first;
+          t.last = last;
           std::uint64_t cycles = 0;
           SramTraffic sum;
-          for (const PassPhase& p : pass_phases(c, t, first)) {
+          for (const PassPhase& p : pass_phases(c, t)) {
             cycles += p.count * p.cycles;
             sum.input_reads += p.count * p.input;
             sum.weight_reads += p.count * p.weight;

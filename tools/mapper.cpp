@@ -234,9 +234,16 @@ LayerEstimate estimate(const DramView& v, const LayerDescriptor& d) {
                                     : result_plane);
       const std::uint64_t ppu = timing::ppu_cycles(c, std::uint64_t{ocs} * positions);
       for (const auto& [ics, ic_n] : ic_pieces) {
+        // A tile's last chunk, and one before it (they differ with os_keep_sums).
         const timing::TileShape shape{std::uint64_t{ics} * k2, positions, ocs};
+        const timing::TileShape inner_chunk{shape.k, shape.p, shape.m, false, false};
         const std::uint64_t compute = timing::compute_cycles(c, shape);
+        const std::uint64_t compute_inner = timing::compute_cycles(c, inner_chunk);
         const timing::SramTraffic traffic = timing::compute_traffic(c, shape);
+        const timing::SramTraffic traffic_inner = timing::compute_traffic(c, inner_chunk);
+        const auto pass_bytes = [](const timing::SramTraffic& t) {
+          return t.input_reads + t.weight_reads + t.psum_reads + t.psum_writes;
+        };
         // A channel's rows are one block when the step loads the whole map; whole
         // input channels make the weight rows one block.
         const std::uint64_t first_rows = pad > 0 ? std::gcd(d.tile_rows, pad) : d.tile_rows;
@@ -299,13 +306,12 @@ LayerEstimate estimate(const DramView& v, const LayerDescriptor& d) {
           const std::uint64_t weight_loads = d.rows_outer() ? inner_loads : outer_loads;
           const std::uint64_t input_loads = d.rows_outer() ? outer_loads : inner_loads;
           dram_bytes += input_loads * inputs.bytes + weight_loads * (weights.bytes + bias.bytes);
-          sram_bytes += steps * (traffic.input_reads + traffic.weight_reads + traffic.psum_reads + traffic.psum_writes) +
-                        input_loads * inputs.bytes + weight_loads * weights.bytes;
+          sram_bytes += steps * pass_bytes(traffic) + input_loads * inputs.bytes + weight_loads * weights.bytes;
           continue;
         }
         // Each step: its pass (and at a tile's last chunk the PPU) against the DMA's
         // work meanwhile: the next step's loads, and the finished tile's store.
-        const std::uint64_t step = std::max(compute, load);
+        const std::uint64_t step = std::max(compute_inner, load);
         const std::uint64_t last_step = std::max(compute + ppu, together({inputs, weights, store}));
         e.cycles += (steps - tiles * last_chunks) * step + tiles * last_chunks * last_step;
         // The layer's final step (the last kind walked) has no next loads: its pass and
@@ -314,8 +320,8 @@ LayerEstimate estimate(const DramView& v, const LayerDescriptor& d) {
           final_adjust = static_cast<std::int64_t>(compute + ppu + store.cycles()) - static_cast<std::int64_t>(last_step);
         e.cycles += tiles * firsts * bias.busy;  // behind the weights, in their tail
         dram_bytes += steps * (inputs.bytes + weights.bytes) + tiles * firsts * bias.bytes;
-        sram_bytes += steps * (traffic.input_reads + traffic.weight_reads + traffic.psum_reads + traffic.psum_writes +
-                               inputs.bytes + weights.bytes);
+        sram_bytes += (steps - tiles * last_chunks) * pass_bytes(traffic_inner) +
+                      tiles * last_chunks * pass_bytes(traffic) + steps * (inputs.bytes + weights.bytes);
       }
       dram_bytes += tiles * store.bytes;
       // The PPU reads 4 bytes a sum and writes the results, which the store reads.

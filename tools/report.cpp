@@ -74,7 +74,7 @@ std::string design_config_text(const ArchConfig& config) {
 std::string config_printout(const ArchConfig& config) {
   // Groups by key prefix; a key no group claims lands in "other", so none is lost.
   static constexpr std::pair<const char*, const char*> kGroups[] = {
-      {"array", "pe_ clock_mhz dataflow os_drain fold_overlap ws_weight_double_buffer ppu_lanes"},
+      {"array", "pe_ clock_mhz dataflow os_drain os_keep_sums fold_overlap ws_weight_double_buffer ppu_lanes"},
       {"buffers", "input_buffer weight_buffer output_buffer sram_"},
       {"memory", "dma_ dram_"},
       {"cpu", "quantum_cycles"},

@@ -432,6 +432,7 @@ void Accelerator::run_pass(const LayerPlan& p, const LayerStep& st) {
   pass.weight_offset = st.weight_half * p.weight_half;
   pass.bias_offset = st.weight_half * p.weight_half + p.bias_at;
   pass.first_chunk = st.first;
+  pass.last_chunk = st.last;
   pass.out_channels = st.oc_n;
   pass.psum_offset = 0;
   const std::uint64_t start = clock_.now();

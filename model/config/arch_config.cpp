@@ -85,6 +85,7 @@ const std::map<std::string, Key>& keys() {
       {"pe_model", choice_key("pe_model", &ArchConfig::pe_model, {{"cost", PeModel::kCost}, {"rtl", PeModel::kRtl}})},
       {"os_drain", choice_key("os_drain", &ArchConfig::os_drain, {{"shift", OsDrain::kShift}, {"parallel", OsDrain::kParallel}})},
       {"fold_overlap", choice_key("fold_overlap", &ArchConfig::fold_overlap, {{"off", false}, {"on", true}})},
+      {"os_keep_sums", choice_key("os_keep_sums", &ArchConfig::os_keep_sums, {{"off", false}, {"on", true}})},
       {"ws_weight_double_buffer",
        choice_key("ws_weight_double_buffer", &ArchConfig::ws_weight_double_buffer, {{"off", false}, {"on", true}})},
       {"input_buffer_bytes", number_key("input_buffer_bytes", &ArchConfig::input_buffer_bytes)},
@@ -210,6 +211,7 @@ void validate(const ArchConfig& c) {
     for (int n : kRtlPeSizes) sizes += fmt::format("{}{}x{}", sizes.empty() ? "" : ", ", n, n);
     require(built, "pe_rows", fmt::format("{}x{}: pe_model: rtl is built for {} arrays", c.pe_rows, c.pe_cols, sizes));
     require(c.sram_model == SramModel::kIdeal, "sram_model", "ported is not modelled with pe_model: rtl (use ideal)");
+    require(!c.os_keep_sums, "os_keep_sums", "on is not modelled with pe_model: rtl (the RTL drains every pass)");
   }
   // Whether a buffer holds the smallest tile depends on the model: checked against it
   // before a run (check_buffers_fit in tools/simulation.h). This is only a floor.

@@ -58,6 +58,9 @@ struct ArchConfig {
   Dataflow dataflow = Dataflow::kWeightStationary;
   PeModel pe_model = PeModel::kCost;
   OsDrain os_drain = OsDrain::kShift;
+  // OS: a tile of one output block keeps its sums in the PEs from one input-channel
+  // chunk to the next, draining them after the last (docs/timing.md §2).
+  bool os_keep_sums = false;
   // The next fold's fill overlaps the previous fold's drain within a pass.
   bool fold_overlap = false;
   // WS: the next fold's weights load into shadow registers while the current streams.

@@ -79,7 +79,8 @@ std::uint64_t PeArray::run(const PePass& p) {
       weights_.span(p.weight_offset, std::size_t{p.out_channels} * p.in_channels * taps));
   if (p.first_chunk) o.bias = weights_.span(p.bias_offset, kInt32Bytes * std::size_t{p.out_channels});
   o.psum = reinterpret_cast<std::int32_t*>(output_.span(p.psum_offset, kInt32Bytes * psum_count));
-  const timing::TileShape shape{std::uint64_t{p.in_channels} * taps, positions, p.out_channels};
+  const timing::TileShape shape{std::uint64_t{p.in_channels} * taps, positions, p.out_channels, p.first_chunk,
+                                p.last_chunk};
   const auto traffic = timing::compute_traffic(config_, shape);
   input_.note_reads(traffic.input_reads);
   weights_.note_reads(traffic.weight_reads + (p.first_chunk ? kInt32Bytes * std::uint64_t{p.out_channels} : 0));
@@ -149,7 +150,7 @@ std::uint64_t PeArray::port_cycles(const PePass& p, const timing::TileShape& sha
   if (p.first_chunk)
     w.add(uses_[1].bytes, p.bias_offset, kInt32Bytes * std::size_t{p.out_channels}, kInt32Bytes * shape.m, false);
   std::uint64_t own = 0;
-  for (const timing::PassPhase& ph : timing::pass_phases(config_, shape, p.first_chunk)) {
+  for (const timing::PassPhase& ph : timing::pass_phases(config_, shape)) {
     SramPorts::Tally ti = in.tally(), tw = w.tally(), to = out.tally();
     in.add(ti, p.input_offset, input_extent, ph.input, false);
     w.add(tw, p.weight_offset, weight_extent, ph.weight, false);

@@ -28,10 +28,17 @@ Layout layout(const ArchConfig& c, const TileShape& t) {
 
 }  // namespace
 
+bool keeps_sums(const ArchConfig& c, const TileShape& t) {
+  return c.dataflow == Dataflow::kOutputStationary && c.os_keep_sums && t.p <= static_cast<std::uint64_t>(c.pe_rows) &&
+         t.m <= static_cast<std::uint64_t>(c.pe_cols);
+}
+
 std::uint64_t compute_cycles(const ArchConfig& c, const TileShape& t) {
   if (t.macs() == 0) return 0;
   const std::uint64_t r = static_cast<std::uint64_t>(c.pe_rows), col = static_cast<std::uint64_t>(c.pe_cols);
   const Layout l = layout(c, t);
+  // The next chunk's operands follow this one's into the array without a gap.
+  if (keeps_sums(c, t) && !t.last) return l.stream;
   const std::uint64_t folds = ceil_div(l.rows, r) * ceil_div(l.cols, col);
   const std::uint64_t skew = r + col - 2;
   // A fold after its load: streaming, the drain, and (unless folds overlap) the skew.
@@ -73,8 +80,9 @@ SramTraffic compute_traffic(const ArchConfig& c, const TileShape& t) {
     // the PEs and are read (bias) and written once.
     s.input_reads = t.k * t.p * ceil_div(t.m, col);
     s.weight_reads = t.k * t.m * ceil_div(t.p, r);
-    s.psum_reads = kPsumBytes * t.p * t.m;
-    s.psum_writes = kPsumBytes * t.p * t.m;
+    const bool keep = keeps_sums(c, t);
+    s.psum_reads = keep && !t.first ? 0 : kPsumBytes * t.p * t.m;
+    s.psum_writes = keep && !t.last ? 0 : kPsumBytes * t.p * t.m;
   }
   return s;
 }
@@ -96,7 +104,8 @@ std::vector<std::pair<std::uint64_t, std::uint64_t>> blocks(std::uint64_t n, std
 
 }  // namespace
 
-std::vector<PassPhase> pass_phases(const ArchConfig& c, const TileShape& t, bool first_chunk) {
+std::vector<PassPhase> pass_phases(const ArchConfig& c, const TileShape& t) {
+  const bool first_chunk = t.first;
   std::vector<PassPhase> phases;
   if (t.macs() == 0) return phases;
   const std::uint64_t r = static_cast<std::uint64_t>(c.pe_rows), col = static_cast<std::uint64_t>(c.pe_cols);
@@ -121,12 +130,18 @@ std::vector<PassPhase> pass_phases(const ArchConfig& c, const TileShape& t, bool
     }
     return phases;
   }
+  const bool keep = keeps_sums(c, t);
   for (const auto& [pb, pn] : blocks(t.p, r, false))
     for (const auto& [mb, mn] : blocks(t.m, col, false)) {
       const std::uint64_t n = pn * mn;
+      if (keep && !t.last) {  // the sums stay: no skew, no drain
+        phases.push_back({n, t.k, t.k * pb, t.k * mb, 0, 0});
+        continue;
+      }
       phases.push_back({n, t.k + r + col - 2, t.k * pb, t.k * mb, 0, 0});
       // A parallel drain takes no cycles of its own; its bytes still pass the ports.
-      phases.push_back({n, layout(c, t).drain, 0, 0, first_chunk ? 0 : kPsumBytes * pb * mb, kPsumBytes * pb * mb});
+      const bool start_values = !first_chunk && !keep;
+      phases.push_back({n, layout(c, t).drain, 0, 0, start_values ? kPsumBytes * pb * mb : 0, kPsumBytes * pb * mb});
     }
   return phases;
 }

@@ -9,13 +9,20 @@
 namespace qacc::timing {
 
 // One pass of the PE array over a tile: K reduction terms (input channels x kernel
-// taps), P output positions, M output channels.
+// taps), P output positions, M output channels; whether it is the first (starts from
+// the bias) and the last (its sums are final) input-channel chunk of its tile.
 struct TileShape {
   std::uint64_t k = 0;
   std::uint64_t p = 0;
   std::uint64_t m = 0;
+  bool first = true, last = true;
   std::uint64_t macs() const { return k * p * m; }
 };
+
+// os_keep_sums: an OS pass of one fold keeps its sums in the PEs between the chunks of
+// its tile (a pass that is not its tile's last neither drains nor waits out the skew;
+// the next one neither reads start values).
+bool keeps_sums(const ArchConfig& config, const TileShape& tile);
 
 // Bytes the PE array moves to and from the on-chip buffers for one tile.
 struct SramTraffic {
@@ -39,6 +46,8 @@ inline std::uint64_t ceil_div(std::uint64_t a, std::uint64_t b) { return (a + b 
 // ws_weight_double_buffer (WS) each load after the first hides behind the fold
 // before it: L + folds B + (folds - 1) max(0, L - B), B = T + D (+ S without overlap).
 // With os_drain: parallel every fold but the last lasts max(B, R) (the RTL's drain port).
+// With keeps_sums, a chunk that is not its tile's last costs T: the last pays the
+// skew and the drain for all of them.
 std::uint64_t compute_cycles(const ArchConfig& config, const TileShape& tile);
 SramTraffic compute_traffic(const ArchConfig& config, const TileShape& tile);
 
@@ -51,13 +60,14 @@ SramTraffic compute_traffic(const ArchConfig& config, const TileShape& tile);
 // block of pb x mb (OS): accumulate K + R + C - 2 cycles, K pb input and K mb weight
 // bytes; drain D cycles, 4 pb mb psum bytes written and read (the next block's start
 // values). The first chunk of a tile starts from the bias, read from the weight buffer
-// by the caller, not from psums. The phases add up to compute_cycles and
+// by the caller, not from psums; with keeps_sums a chunk reads no start values but
+// the first, and only the last drains. The phases add up to compute_cycles and
 // compute_traffic.
 struct PassPhase {
   std::uint64_t count = 0, cycles = 0;
   std::uint64_t input = 0, weight = 0, psum_read = 0, psum_write = 0;
 };
-std::vector<PassPhase> pass_phases(const ArchConfig& config, const TileShape& tile, bool first_chunk);
+std::vector<PassPhase> pass_phases(const ArchConfig& config, const TileShape& tile);
 
 // One DMA burst of `bytes` (at most dma_burst_bytes):
 //   setup + DRAM latency + ceil(bytes / min(bus width, DRAM bytes per cycle)).
