@@ -10,6 +10,7 @@ bool LayerDescriptor::relu() const { return (flags & regs::kFlagRelu) != 0; }
 bool LayerDescriptor::pool() const { return (flags & regs::kFlagMaxPool) != 0; }
 bool LayerDescriptor::rows_outer() const { return (flags & regs::kFlagRowsOuter) != 0; }
 bool LayerDescriptor::reuse() const { return (flags & regs::kFlagReuse) != 0; }
+bool LayerDescriptor::bias_apart() const { return (flags & regs::kFlagBiasApart) != 0; }
 
 std::vector<DescriptorRegister> encode_registers(const LayerDescriptor& d) {
   using namespace qacc::regs;
@@ -62,11 +63,12 @@ BufferNeeds buffer_needs(const LayerDescriptor& d) {
   BufferNeeds n;
   const std::uint64_t rows_in = std::uint64_t{d.tile_rows} + 2 * d.padding();
   n.input_half = std::uint64_t{d.tile_in_channels} * rows_in * d.in_width;
+  n.bias = kInt32Bytes * std::uint64_t{d.tile_out_channels};
   n.weight_half = std::uint64_t{d.tile_out_channels} * d.tile_in_channels * d.kernel * d.kernel +
-                  kInt32Bytes * std::uint64_t{d.tile_out_channels};
+                  (d.bias_apart() ? 0 : n.bias);
   const std::uint64_t psums = std::uint64_t{d.tile_out_channels} * d.tile_rows * d.out_width();
-  const std::uint64_t result = d.pool() ? psums / 4 : psums;
-  n.output = kInt32Bytes * psums + 2 * result;
+  n.result = d.pool() ? psums / 4 : psums;
+  n.output = kInt32Bytes * psums + 2 * n.result + (d.bias_apart() ? 2 * n.bias : 0);
   return n;
 }
 

@@ -31,6 +31,7 @@ struct LayerDescriptor {
   bool pool() const;
   bool rows_outer() const;  // kFlagRowsOuter
   bool reuse() const;       // kFlagReuse
+  bool bias_apart() const;  // kFlagBiasApart
   std::uint32_t padding() const { return kernel / 2; }
   std::uint32_t out_height() const { return in_height; }  // stride 1, "same" padding
   std::uint32_t out_width() const { return in_width; }
@@ -47,11 +48,13 @@ struct LayerDescriptor {
 // Bytes each buffer must hold for the descriptor's tile sizes. Input and weight
 // buffers are split in two halves (one loading while the other computes); the output
 // buffer holds one tile's int32 partial sums plus two result tiles (one being
-// stored while the next is post-processed).
+// stored while the next is post-processed), and with kFlagBiasApart two bias slots.
 struct BufferNeeds {
   std::uint64_t input_half = 0;   // tile_in_channels x (tile_rows + 2*padding) x width
-  std::uint64_t weight_half = 0;  // tile_out x tile_in x kernel^2 weights + tile_out x 4 bias
-  std::uint64_t output = 0;       // 4 x tile_out x tile_rows x width + 2 x result tile
+  std::uint64_t weight_half = 0;  // tile_out x tile_in x kernel^2 weights (+ tile_out x 4 bias)
+  std::uint64_t output = 0;       // 4 x tile_out x tile_rows x width + 2 x result (+ 2 x bias)
+  std::uint64_t result = 0;       // one result tile: tile_out x tile_rows x width (/4 pooled)
+  std::uint64_t bias = 0;         // one tile's bias: 4 x tile_out
 };
 
 BufferNeeds buffer_needs(const LayerDescriptor& d);

@@ -37,7 +37,7 @@ enum : std::uint32_t {
   // programmed while one runs.
   kLayerIndex = 0x080,   // for traces and statistics
   kLayerType = 0x084,    // LayerType: 1 conv2d, 2 dense
-  kLayerFlags = 0x088,   // kFlagRelu | kFlagMaxPool | kFlagRowsOuter | kFlagReuse
+  kLayerFlags = 0x088,   // kFlagRelu | kFlagMaxPool | kLayoutFlags
   kInChannels = 0x08C,
   kInHeight = 0x090,
   kInWidth = 0x094,
@@ -83,7 +83,11 @@ inline constexpr std::uint32_t kFlagRowsOuter = 1u << 2;
 // reuse bits do. Only a step whose chunk spans every input channel can share a block
 // with the next.
 inline constexpr std::uint32_t kFlagReuse = 1u << 3;
-inline constexpr std::uint32_t kLayoutFlags = kFlagRowsOuter | kFlagReuse;  // the mapper's, not the model's
+// The bias in the output buffer (two slots after the result tiles, alternating with
+// the weight halves) instead of after the weights in each weight half: a tile's
+// weights may then fill a whole half.
+inline constexpr std::uint32_t kFlagBiasApart = 1u << 4;
+inline constexpr std::uint32_t kLayoutFlags = kFlagRowsOuter | kFlagReuse | kFlagBiasApart;  // the mapper's, not the model's
 
 enum class ErrorCode : std::uint32_t {
   kNone = 0,

@@ -307,14 +307,19 @@ TEST(ArchConfig, MappingPinsTakeAnOptionalWalk) {
   apply_override(c, "mapping.conv1=16/8/3/rows");
   apply_override(c, "mapping.conv2=32/16/64/oc");
   apply_override(c, "mapping.fc6=128/1/256");
+  apply_override(c, "mapping.fc7=16/1/256/bias-out");
+  apply_override(c, "mapping.conv3=16/8/192/rows/bias-out");
   EXPECT_EQ(c.mapping_pins["conv1"], (TileChoice{16, 8, 3, true}));
   EXPECT_EQ(c.mapping_pins["conv2"], (TileChoice{32, 16, 64, false}));
+  EXPECT_EQ(c.mapping_pins["fc7"], (TileChoice{16, 1, 256, false, true}));
   EXPECT_EQ(to_string(c.mapping_pins["conv1"]), "16/8/3/rows");
   EXPECT_EQ(to_string(c.mapping_pins["conv2"]), "32/16/64");
-  for (const char* bad : {"16/8/3/", "16/8/3/cols", "16/8", "16/8/0", "16/8/3rows", "/16/8/3"}) {
+  EXPECT_EQ(to_string(c.mapping_pins["conv3"]), "16/8/192/rows/bias-out");
+  for (const char* bad : {"16/8/3/", "16/8/3/cols", "16/8", "16/8/0", "16/8/3rows", "/16/8/3", "16/8/3/rows/oc",
+                          "16/8/3/bias-out/bias-out", "16/8/3//rows"}) {
     const std::string e = override_error(std::string("mapping.conv1=") + bad);
     EXPECT_TRUE(mentions(e, "config key mapping.conv1")) << bad << ": " << e;
-    EXPECT_TRUE(mentions(e, "/rows (row tiles outer)")) << e;
+    EXPECT_TRUE(mentions(e, "/rows (row tiles outer) or /oc, and /bias-out")) << e;
   }
 }
 

@@ -92,12 +92,29 @@ TEST(Mapper, EveryCandidateIsAccepted) {
     d.tile_out_channels = t.out_channels;
     d.tile_rows = t.rows;
     d.tile_in_channels = t.in_channels;
+    if (t.bias_apart) d.flags |= regs::kFlagBiasApart;
     EXPECT_EQ(descriptor_problem(d), "");
     EXPECT_TRUE(fits(buffer_needs(d), {c.input_buffer_bytes, c.weight_buffer_bytes, c.output_buffer_bytes}));
     EXPECT_EQ(t.rows % 2, 0u);  // pooled: whole row pairs
   }
   // Not only halvings: 48 output channels (4 tiles of 192) and 3 x 16 columns.
   EXPECT_TRUE(std::any_of(candidates.begin(), candidates.end(), [](const TileChoice& t) { return t.out_channels == 48; }));
+  // fc6 as 16 whole rows of 4,096 weights: 65,536 bytes, a whole weight half, so only
+  // with the bias in the output buffer (16/1/4096 misses by its 64 bytes otherwise).
+  LayerDescriptor fc6 = fc8();
+  fc6.in_channels = 4096;
+  fc6.out_channels = 256;
+  const auto fc6_tiles = candidate_tiles(c, fc6);
+  EXPECT_TRUE(std::find(fc6_tiles.begin(), fc6_tiles.end(), TileChoice{16, 1, 4096, false, true}) != fc6_tiles.end());
+  for (const TileChoice& t : fc6_tiles) {
+    if (!t.bias_apart) continue;
+    LayerDescriptor d = fc6;
+    d.tile_out_channels = t.out_channels;
+    d.tile_rows = t.rows;
+    d.tile_in_channels = t.in_channels;
+    EXPECT_FALSE(fits(buffer_needs(d), {c.input_buffer_bytes, c.weight_buffer_bytes, c.output_buffer_bytes}))
+        << "the bias moves only where it must: " << to_string(t);
+  }
   // Both walks where a step can share a block with the next: one chunk per tile.
   EXPECT_TRUE(std::any_of(candidates.begin(), candidates.end(), [](const TileChoice& t) { return t.rows_outer; }));
   for (const TileChoice& t : candidates)

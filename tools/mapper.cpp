@@ -168,7 +168,7 @@ LayerDescriptor with_tiles(LayerDescriptor d, const TileChoice& t) {
   d.tile_out_channels = t.out_channels;
   d.tile_rows = t.rows;
   d.tile_in_channels = t.in_channels;
-  d.flags |= regs::kFlagReuse | (t.rows_outer ? regs::kFlagRowsOuter : 0);
+  d.flags |= regs::kFlagReuse | (t.rows_outer ? regs::kFlagRowsOuter : 0) | (t.bias_apart ? regs::kFlagBiasApart : 0);
   return d;
 }
 
@@ -191,7 +191,8 @@ const char* to_string(MappingSource source) {
 
 std::uint32_t layout_flags(const LayerMapping& m) {
   if (m.source == MappingSource::kFirmware) return 0;
-  return regs::kFlagReuse | (m.tiles.rows_outer ? regs::kFlagRowsOuter : 0);
+  return regs::kFlagReuse | (m.tiles.rows_outer ? regs::kFlagRowsOuter : 0) |
+         (m.tiles.bias_apart ? regs::kFlagBiasApart : 0);
 }
 
 namespace {
@@ -349,13 +350,21 @@ std::vector<TileChoice> candidate_tiles(const ArchConfig& c, const LayerDescript
   for (const std::uint32_t oc : sizes(shape.out_channels, oc_step, false))
     for (const std::uint32_t rows : sizes(shape.out_height(), shape.out_height(), shape.pool()))
       for (const std::uint32_t ic : sizes(shape.in_channels, ic_step, false)) {
-        const TileChoice t{oc, rows, ic};
-        if (!accepted(c, with_tiles(shape, t))) continue;
+        // The bias moves to the output buffer only for tiles that do not fit with it in
+        // the weight halves (elsewhere its place changes no cycle of ideal buffers, and
+        // it would stop layer_overlap's prefetch).
+        TileChoice t{oc, rows, ic};
+        if (!accepted(c, with_tiles(shape, t))) {
+          t.bias_apart = true;
+          if (!accepted(c, with_tiles(shape, t))) continue;
+        }
         out.push_back(t);
         // The walk matters only where a step can share a block with the next: one
         // chunk per tile, and several tiles in both loops.
-        if (ic == shape.in_channels && oc < shape.out_channels && rows < shape.out_height())
-          out.push_back({oc, rows, ic, true});
+        if (ic == shape.in_channels && oc < shape.out_channels && rows < shape.out_height()) {
+          t.rows_outer = true;
+          out.push_back(t);
+        }
       }
   return out;
 }

@@ -155,7 +155,8 @@ void print_report(const SimulationInput& in, std::size_t image, const ImageResul
   for (std::size_t i = 0; i < r.layers.size(); ++i) {
     const auto& l = r.layers[i];
     add_row(layer_name(in, i, l, true), stats::layer_row(in.config, l),
-            to_string(TileChoice{l.tile_out_channels, l.tile_rows, l.tile_in_channels, l.tile_rows_outer}));
+            to_string(TileChoice{l.tile_out_channels, l.tile_rows, l.tile_in_channels, l.tile_rows_outer,
+                                 l.tile_bias_apart}));
   }
   const stats::Row t = stats::total_row(in.config, r.layers);
   add_row("total", t, "");
@@ -206,6 +207,7 @@ nlohmann::json stats_json(const SimulationInput& in, std::size_t image, const Im
       layer["mapping"] = {{"source", to_string(m.source)}};
       if (m.source != MappingSource::kFirmware)
         layer["mapping"].update({{"walk", l.tile_rows_outer ? "rows" : "oc"},
+                                 {"bias", l.tile_bias_apart ? "output" : "weights"},
                                  {"estimated_cycles", m.estimate.cycles},
                                  {"estimated_energy_pj", m.estimate.energy_pj}});
     }
@@ -248,7 +250,9 @@ std::string mapping_printout(const SimulationInput& in) {
   std::string objective;
   for (const auto& [key, value] : describe(in.config))
     if (key == "mapping_objective") objective = value;
-  std::string text = fmt::format("mapping (tiles out/rows/in[/rows: row tiles outer]; objective {}):\n", objective);
+  std::string text = fmt::format("mapping (tiles out/rows/in, /rows: row tiles outer, /bias-out: the bias in the "
+                                 "output buffer; objective {}):\n",
+                                 objective);
   for (const LayerMapping& m : in.mapping) {
     if (m.source == MappingSource::kFirmware) {
       text += fmt::format("  {:<6} firmware's planner\n", m.layer);

@@ -149,9 +149,10 @@ std::string csv_table(const Sweep& s, const std::vector<Row>& rows) {
     for (const auto& l : st["layers"]) text += "," + csv_number(l.at("cycles"), 0);
     for (const auto& l : st["layers"]) {
       const json& t = l.at("tile");
-      const bool rows_outer = l.contains("mapping") && l.at("mapping").value("walk", "oc") == "rows";
+      const json m = l.value("mapping", json::object());
       text += "," + to_string(TileChoice{t.at(0).get<std::uint32_t>(), t.at(1).get<std::uint32_t>(),
-                                         t.at(2).get<std::uint32_t>(), rows_outer});
+                                         t.at(2).get<std::uint32_t>(), m.value("walk", "oc") == "rows",
+                                         m.value("bias", "weights") == "output"});
     }
     text += "\n";
   }

@@ -274,6 +274,7 @@ void Accelerator::controller() {
     s.tile_rows = d.tile_rows;
     s.tile_in_channels = d.tile_in_channels;
     s.tile_rows_outer = d.rows_outer();
+    s.tile_bias_apart = d.bias_apart();
     bank_.set(regs::kCycles, static_cast<std::uint32_t>(std::min<std::uint64_t>(s.cycles, UINT32_MAX)));
     record_layer(s, clock_.cycles(start));
     layer_stats_.push_back(s);
@@ -356,6 +357,9 @@ void Accelerator::prefetch_queued() {
   // rejects is left for its own run to report.
   const BufferSizes sizes{input_buffer.size(), weight_buffer.size(), output_buffer.size()};
   if (!descriptor_problem(*queued_).empty() || first_overflow(buffer_needs(*queued_), sizes)) return;
+  // A bias in the output buffer would land beside this layer's results still being
+  // stored: that layer waits for its own start.
+  if (queued_->bias_apart()) return;
   const LayerPlan next = plan_layer(*queued_, sizes);
   queue_weights(next, next.steps[0]);
   queued_prefetched_ = true;
@@ -412,8 +416,8 @@ std::uint64_t Accelerator::queue_weights(const LayerPlan& p, const LayerStep& st
   if (st.first) {
     DmaRequest b;
     b.dram_addr = d.bias_addr + kInt32Bytes * std::uint64_t{st.oc};
-    b.sram = &weight_buffer;
-    b.sram_offset = half * p.weight_half + p.bias_at;
+    b.sram = d.bias_apart() ? &output_buffer : &weight_buffer;
+    b.sram_offset = p.bias_offset(st);
     b.row_bytes = kInt32Bytes * st.oc_n;
     ticket = dma.submit(b);
   }
@@ -430,7 +434,8 @@ void Accelerator::run_pass(const LayerPlan& p, const LayerStep& st) {
   pass.kernel = p.d.kernel;
   // A chunk's weights are packed [oc_n][c_n][k][k]: the PE pass sees a full tile.
   pass.weight_offset = st.weight_half * p.weight_half;
-  pass.bias_offset = st.weight_half * p.weight_half + p.bias_at;
+  pass.bias_offset = p.bias_offset(st);
+  pass.bias_in_output = p.d.bias_apart();
   pass.first_chunk = st.first;
   pass.last_chunk = st.last;
   pass.out_channels = st.oc_n;

@@ -14,7 +14,10 @@ LayerPlan plan_layer(const LayerDescriptor& d, const BufferSizes& sizes) {
   p.weight_half = sizes.weight / 2;
   p.bias_at = std::size_t{d.tile_out_channels} * d.tile_in_channels * p.k2;
   p.result_at = kInt32Bytes * std::size_t{d.tile_out_channels} * d.tile_rows * d.out_width();
-  p.result_tile = (buffer_needs(d).output - p.result_at) / 2;
+  const BufferNeeds needs = buffer_needs(d);
+  p.result_tile = needs.result;
+  p.bias_out_at = p.result_at + 2 * p.result_tile;
+  p.bias_slot = needs.bias;
   const std::uint32_t oc_tiles = (d.out_channels + d.tile_out_channels - 1) / d.tile_out_channels;
   const std::uint32_t row_tiles = (d.out_height() + d.tile_rows - 1) / d.tile_rows;
   for (std::uint32_t outer = 0; outer < (d.rows_outer() ? row_tiles : oc_tiles); ++outer)

@@ -31,7 +31,13 @@ struct LayerPlan {
   std::size_t input_half = 0, weight_half = 0;  // double buffering: two halves each
   std::size_t bias_at = 0;                     // bias after the weights, in each weight half
   std::size_t result_at = 0, result_tile = 0;  // two result tiles after the partial sums
+  std::size_t bias_out_at = 0, bias_slot = 0;  // kFlagBiasApart: two bias slots after them
   std::vector<LayerStep> steps;  // output channels, rows (or rows, output channels), input channels
+  // Where a step's bias lies: after its weights in their half, or with kFlagBiasApart in
+  // the output buffer's slot of the same index (it loads with the weights).
+  std::size_t bias_offset(const LayerStep& step) const {
+    return d.bias_apart() ? bias_out_at + step.weight_half * bias_slot : step.weight_half * weight_half + bias_at;
+  }
 };
 
 // The plan of a descriptor that passed descriptor_problem and fits `sizes`.

@@ -88,6 +88,7 @@ struct LayerStats : Counters {
   std::uint64_t dma_latency_p99 = 0;  // cycles, over the layer's bursts
   std::uint32_t tile_out_channels = 0, tile_rows = 0, tile_in_channels = 0;
   bool tile_rows_outer = false;  // the walk: regs::kFlagRowsOuter
+  bool tile_bias_apart = false;  // the bias in the output buffer: regs::kFlagBiasApart
 };
 
 // The nearest-rank percentile (0 < q <= 1) of values[begin, end); 0 for none.

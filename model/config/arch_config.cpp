@@ -131,26 +131,41 @@ const std::map<std::string, Key>& keys() {
 
 void set_key(ArchConfig& c, const std::string& key, const std::string& value) {
   // "pe: RxC" sets both dimensions, so a sweep can step through shapes.
-  // "mapping.<layer>: OC/ROWS/IC[/rows|/oc]" pins a layer's tiles and walk (checked
-  // against the model before a run: tools/simulation.h).
+  // "mapping.<layer>: OC/ROWS/IC[/rows|/oc][/bias-out]" pins a layer's tiles, walk and
+  // bias place (checked against the model before a run: tools/simulation.h).
   if (key.rfind("mapping.", 0) == 0 && key.size() > 8) {
-    std::uint32_t parts[3] = {};
-    const char* at = value.data();
-    const char* end = value.data() + value.size();
-    bool ok = true;
-    for (int i = 0; i < 3 && ok; ++i) {
-      if (i > 0) ++at;  // the '/' before this number
-      const auto [next, error] = std::from_chars(at, end, parts[i]);
-      ok = error == std::errc() && parts[i] > 0 && (next == end ? i == 2 : *next == '/');
-      at = next;
+    std::vector<std::string> parts;
+    for (std::size_t at = 0;;) {
+      const std::size_t slash = value.find('/', at);
+      parts.push_back(value.substr(at, slash == std::string::npos ? std::string::npos : slash - at));
+      if (slash == std::string::npos) break;
+      at = slash + 1;
     }
-    const std::string walk = ok && at < end ? std::string(at + 1, end) : "";
-    ok = ok && (at == end || walk == "rows" || walk == "oc");
+    TileChoice t;
+    std::uint32_t* sizes[] = {&t.out_channels, &t.rows, &t.in_channels};
+    bool ok = parts.size() >= 3;
+    for (std::size_t i = 0; ok && i < 3; ++i) {
+      const std::string& p = parts[i];
+      const auto [end, error] = std::from_chars(p.data(), p.data() + p.size(), *sizes[i]);
+      ok = !p.empty() && error == std::errc() && end == p.data() + p.size() && *sizes[i] > 0;
+    }
+    bool walk = false;
+    for (std::size_t i = 3; ok && i < parts.size(); ++i) {
+      if ((parts[i] == "rows" || parts[i] == "oc") && !walk) {
+        walk = true;
+        t.rows_outer = parts[i] == "rows";
+      } else if (parts[i] == "bias-out" && !t.bias_apart) {
+        t.bias_apart = true;
+      } else {
+        ok = false;
+      }
+    }
     if (!ok)
-      throw UsageError(fmt::format("config key {}: '{}', expected OUT_CHANNELS/ROWS/IN_CHANNELS, each >= 1, and "
-                                   "optionally /rows (row tiles outer) or /oc, e.g. 128/1/256 or 64/8/64/rows",
+      throw UsageError(fmt::format("config key {}: '{}', expected OUT_CHANNELS/ROWS/IN_CHANNELS, each >= 1, then "
+                                   "optionally /rows (row tiles outer) or /oc, and /bias-out, e.g. 128/1/256 or "
+                                   "64/8/64/rows",
                                    key, value));
-    c.mapping_pins[key.substr(8)] = TileChoice{parts[0], parts[1], parts[2], walk == "rows"};
+    c.mapping_pins[key.substr(8)] = t;
     return;
   }
   if (key == "pe") {
@@ -180,7 +195,8 @@ void set_key(ArchConfig& c, const std::string& key, const std::string& value) {
 }  // namespace
 
 std::string to_string(const TileChoice& t) {
-  return fmt::format("{}/{}/{}{}", t.out_channels, t.rows, t.in_channels, t.rows_outer ? "/rows" : "");
+  return fmt::format("{}/{}/{}{}{}", t.out_channels, t.rows, t.in_channels, t.rows_outer ? "/rows" : "",
+                     t.bias_apart ? "/bias-out" : "");
 }
 
 const char* to_string(Dataflow d) {

@@ -36,15 +36,17 @@ enum class SramPortKind { k1RW, k1R1W };
 // (mapping.<layer>) keep their pins whatever the mode.
 enum class MappingMode { kFirmware, kSearch, kWholeLayer };
 enum class MappingObjective { kLatency, kEnergy, kEdp };
-// A layer's tiles: output channels, output rows, input channels per pass, and the
-// controller's walk over them (row tiles outer instead of output-channel tiles).
-// Written OC/ROWS/IC, with "/rows" for the row-outer walk (mapping.<layer>).
+// A layer's tiles: output channels, output rows, input channels per pass, the
+// controller's walk over them (row tiles outer instead of output-channel tiles) and
+// where the bias lies (the output buffer instead of the weight halves). Written
+// OC/ROWS/IC, then "/rows" for the row-outer walk and "/bias-out" (mapping.<layer>).
 struct TileChoice {
   std::uint32_t out_channels = 0, rows = 0, in_channels = 0;
   bool rows_outer = false;
+  bool bias_apart = false;
   bool operator==(const TileChoice& o) const {
     return out_channels == o.out_channels && rows == o.rows && in_channels == o.in_channels &&
-           rows_outer == o.rows_outer;
+           rows_outer == o.rows_outer && bias_apart == o.bias_apart;
   }
 };
 std::string to_string(const TileChoice& tiles);

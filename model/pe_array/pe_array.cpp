@@ -77,13 +77,15 @@ std::uint64_t PeArray::run(const PePass& p) {
   o.input = input_.span(p.input_offset, std::size_t{p.in_channels} * p.rows_in * p.width);
   o.weights = reinterpret_cast<const std::int8_t*>(
       weights_.span(p.weight_offset, std::size_t{p.out_channels} * p.in_channels * taps));
-  if (p.first_chunk) o.bias = weights_.span(p.bias_offset, kInt32Bytes * std::size_t{p.out_channels});
+  Sram& bias_buffer = p.bias_in_output ? output_ : weights_;
+  if (p.first_chunk) o.bias = bias_buffer.span(p.bias_offset, kInt32Bytes * std::size_t{p.out_channels});
   o.psum = reinterpret_cast<std::int32_t*>(output_.span(p.psum_offset, kInt32Bytes * psum_count));
   const timing::TileShape shape{std::uint64_t{p.in_channels} * taps, positions, p.out_channels, p.first_chunk,
                                 p.last_chunk};
   const auto traffic = timing::compute_traffic(config_, shape);
   input_.note_reads(traffic.input_reads);
-  weights_.note_reads(traffic.weight_reads + (p.first_chunk ? kInt32Bytes * std::uint64_t{p.out_channels} : 0));
+  weights_.note_reads(traffic.weight_reads);
+  if (p.first_chunk) bias_buffer.note_reads(kInt32Bytes * std::uint64_t{p.out_channels});
   output_.note_reads(p.first_chunk ? traffic.psum_reads - kInt32Bytes * psum_count : traffic.psum_reads);
   output_.note_writes(traffic.psum_writes);
   stats_.macs += shape.macs();
@@ -147,8 +149,11 @@ std::uint64_t PeArray::port_cycles(const PePass& p, const timing::TileShape& sha
   const std::size_t psum_extent = kInt32Bytes * shape.p * shape.m;
   SramPorts &in = *input_.ports(), &w = *weights_.ports(), &out = *output_.ports();
   uses_.assign({{&in, in.tally()}, {&w, w.tally()}, {&out, out.tally()}});
-  if (p.first_chunk)
-    w.add(uses_[1].bytes, p.bias_offset, kInt32Bytes * std::size_t{p.out_channels}, kInt32Bytes * shape.m, false);
+  if (p.first_chunk) {
+    const std::size_t at = p.bias_in_output ? 2 : 1;
+    (p.bias_in_output ? out : w).add(uses_[at].bytes, p.bias_offset, kInt32Bytes * std::size_t{p.out_channels},
+                                     kInt32Bytes * shape.m, false);
+  }
   std::uint64_t own = 0;
   for (const timing::PassPhase& ph : timing::pass_phases(config_, shape)) {
     SramPorts::Tally ti = in.tally(), tw = w.tally(), to = out.tally();

@@ -220,6 +220,34 @@ struct ConvCase {
 // inputs of a row tile load once for both channel tiles; each channel tile's weights
 // load at every step (the inner loop changes them) and alternate halves, while the
 // inputs keep theirs.
+// kFlagBiasApart: the bias leaves the weight halves for two slots after the output
+// buffer's result tiles, the slot following the weights' half.
+TEST(LayerPlan, BiasApartLiesInTheOutputBuffer) {
+  LayerDescriptor d;
+  d.type = 1;
+  d.kernel = 3;
+  d.in_channels = 3;
+  d.in_height = d.in_width = 8;
+  d.out_channels = 4;
+  d.tile_out_channels = 2;
+  d.tile_rows = 4;
+  d.tile_in_channels = 3;
+  const BufferNeeds in_weights = buffer_needs(d);
+  EXPECT_EQ(in_weights.weight_half, 2u * 3 * 9 + 8);
+  EXPECT_EQ(in_weights.output, 4u * 2 * 4 * 8 + 2 * 64);
+  d.flags = regs::kFlagBiasApart;
+  const BufferNeeds apart = buffer_needs(d);
+  EXPECT_EQ(apart.weight_half, 2u * 3 * 9);
+  EXPECT_EQ(apart.output, 4u * 2 * 4 * 8 + 2 * 64 + 2 * 8);
+  const LayerPlan p = plan_layer(d, {1024, 1024, 4096});
+  // Psums 256 bytes, two result tiles of 64: the bias slots at 384 and 392.
+  EXPECT_EQ(p.bias_offset(p.steps[0]), 384u);
+  EXPECT_EQ(p.bias_offset(p.steps[1]), 392u);
+  d.flags = 0;
+  const LayerPlan q = plan_layer(d, {1024, 1024, 4096});
+  EXPECT_EQ(q.bias_offset(q.steps[1]), 512u + 2 * 3 * 9);  // after the weights of half 1
+}
+
 TEST(LayerPlan, RowsOuterWalkReusesTheInputsOfARowTile) {
   LayerDescriptor d;
   d.type = 1;
