@@ -101,7 +101,8 @@ std::uint64_t pages(std::uint64_t rows, std::uint64_t row_bytes, std::uint64_t s
   return rows * ceil_div(row_bytes, page);
 }
 
-// `align`: every row starts at a multiple of it in DRAM (tensors start 64-byte aligned).
+// `align`: every row starts at a multiple of it from its tensor's start (0: at the start;
+// tensors start 64-byte aligned).
 // A DMA burst whose start is not on a DRAM burst moves one DRAM burst more, on average
 // 1 + (bytes − 1) / burst of them.
 Transfer transfer(const DramView& v, std::uint64_t rows, std::uint64_t row_bytes, std::uint64_t stride = 0,
@@ -214,6 +215,16 @@ LayerEstimate estimate(const DramView& v, const LayerDescriptor& d) {
   const std::uint64_t row_tiles = ceil_div(d.out_height(), d.tile_rows);
   const bool reuse = d.reuse() && d.tile_in_channels == d.in_channels;
   const std::uint64_t inner_tiles = d.rows_outer() ? oc_tiles : row_tiles;
+  const std::uint64_t chunks = ceil_div(d.in_channels, d.tile_in_channels);
+  // The offsets, from the tensor's start, at which a transfer's rows can start: the gcd
+  // of the steps that occur (0: every one starts at the tensor's start, which is
+  // 64-byte aligned like every tensor).
+  const auto starts = [](std::initializer_list<std::pair<bool, std::uint64_t>> steps) {
+    std::uint64_t g = 0;
+    for (const auto& [occurs, step] : steps)
+      if (occurs) g = std::gcd(g, step);
+    return g;
+  };
   std::int64_t final_adjust = 0;
   for (const auto& [ocs, oc_n] : oc_pieces)
     for (const auto& [rows, row_n] : row_pieces) {
@@ -227,12 +238,13 @@ LayerEstimate estimate(const DramView& v, const LayerDescriptor& d) {
       // The tile's store: a row of results per output channel, one block when the
       // tile spans the whole map.
       const std::uint64_t result_row_bytes = std::uint64_t{rows / result_rows_per_row} * d.result_width();
-      // Row starts: the planes, and within them the row tiles' first rows.
       const std::uint64_t result_plane = std::uint64_t{d.result_height()} * d.result_width();
-      const Transfer store =
-          transfer_2d(v, ocs, result_row_bytes, result_plane, rows == d.out_height(),
-                      row_tiles > 1 ? std::gcd(result_plane, std::uint64_t{d.tile_rows / result_rows_per_row} * d.result_width())
-                                    : result_plane);
+      const bool whole_map = rows == d.out_height();
+      const Transfer store = transfer_2d(
+          v, ocs, result_row_bytes, result_plane, whole_map,
+          starts({{oc_tiles > 1, std::uint64_t{d.tile_out_channels} * result_plane},
+                  {!whole_map && ocs > 1, result_plane},
+                  {row_tiles > 1, std::uint64_t{d.tile_rows / result_rows_per_row} * d.result_width()}}));
       const std::uint64_t ppu = timing::ppu_cycles(c, std::uint64_t{ocs} * positions);
       for (const auto& [ics, ic_n] : ic_pieces) {
         // A tile's last chunk, and one before it (they differ with os_keep_sums).
@@ -247,14 +259,21 @@ LayerEstimate estimate(const DramView& v, const LayerDescriptor& d) {
         };
         // A channel's rows are one block when the step loads the whole map; whole
         // input channels make the weight rows one block.
+        // Where rows start: chunks, the rows of a channel-strided block, row tiles (their
+        // first rows, y - pad), output-channel tiles.
         const std::uint64_t first_rows = pad > 0 ? std::gcd(d.tile_rows, pad) : d.tile_rows;
-        const Transfer inputs =
-            transfer_2d(v, ics, valid * d.in_width, plane, valid * d.in_width == plane && valid == rows_in,
-                        row_tiles > 1 ? std::gcd(plane, first_rows * d.in_width) : plane);
-        const Transfer weights =
-            transfer_2d(v, ocs, std::uint64_t{ics} * k2, std::uint64_t{d.in_channels} * k2, ics == d.in_channels,
-                        std::gcd(std::uint64_t{d.in_channels} * k2, std::uint64_t{d.tile_in_channels} * k2));
-        const Transfer bias = transfer(v, 1, 4 * std::uint64_t{ocs}, 0, 4 * std::uint64_t{d.tile_out_channels});
+        const bool merged_inputs = valid * d.in_width == plane && valid == rows_in;
+        const Transfer inputs = transfer_2d(v, ics, valid * d.in_width, plane, merged_inputs,
+                                            starts({{chunks > 1, std::uint64_t{d.tile_in_channels} * plane},
+                                                    {!merged_inputs && ics > 1, plane},
+                                                    {row_tiles > 1, first_rows * d.in_width}}));
+        const std::uint64_t weight_row = std::uint64_t{d.in_channels} * k2;
+        const Transfer weights = transfer_2d(v, ocs, std::uint64_t{ics} * k2, weight_row, ics == d.in_channels,
+                                             starts({{oc_tiles > 1, d.tile_out_channels * weight_row},
+                                                     {ics != d.in_channels && ocs > 1, weight_row},
+                                                     {chunks > 1, std::uint64_t{d.tile_in_channels} * k2}}));
+        const Transfer bias =
+            transfer(v, 1, 4 * std::uint64_t{ocs}, 0, starts({{oc_tiles > 1, 4 * std::uint64_t{d.tile_out_channels}}}));
         // The edge chunk is a tile's last; with one piece every chunk is the same.
         const bool edge = ic_pieces.size() > 1 && ics == ic_pieces.back().first;
         const std::uint64_t last_chunks = ic_pieces.size() == 1 ? 1 : edge ? 1 : 0;
