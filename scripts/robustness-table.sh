@@ -92,6 +92,8 @@ row sim_top "mapping pin: does not fit" $S --set mapping.conv2=192/16/64
 row sim_top "mapping pin: does not cover the layer" $S --set mapping.fc8=20/1/128
 row sim_top "mapping pin: no such layer" $S --set mapping.fc9=1/1/1
 row sim_top "mapping pin: malformed" $S --set mapping.fc6=128x1x256
+row sim_top "mapping pin: unknown walk" $S --set mapping.fc6=128/1/256/cols
+row sim_top "os_keep_sums with the RTL array" $S --pe 8x8 --set pe_model=rtl --set os_keep_sums=on
 row sim_top "--pe: malformed" $S --pe 16
 row sim_top "unknown option" $S --frobnicate
 row sim_top "--log-level: unknown level" $S --log-level loud
