@@ -215,14 +215,9 @@ struct ConvCase {
   }
 };
 
-// The walk with kFlagRowsOuter and kFlagReuse: a 3x3 conv, 4 output channels in tiles
-// of 2, 8 rows in tiles of 4, one chunk of 3 input channels. Row tiles outer, so the
-// inputs of a row tile load once for both channel tiles; each channel tile's weights
-// load at every step (the inner loop changes them) and alternate halves, while the
-// inputs keep theirs.
-// kFlagBiasApart: the bias leaves the weight halves for two slots after the output
-// buffer's result tiles, the slot following the weights' half.
-TEST(LayerPlan, BiasApartLiesInTheOutputBuffer) {
+// A 3x3 conv on an 8x8 map, 3 -> 4 channels, in tiles of 2 channels x 4 rows x all 3
+// input channels: four steps.
+LayerDescriptor four_step_conv() {
   LayerDescriptor d;
   d.type = 1;
   d.kernel = 3;
@@ -232,6 +227,13 @@ TEST(LayerPlan, BiasApartLiesInTheOutputBuffer) {
   d.tile_out_channels = 2;
   d.tile_rows = 4;
   d.tile_in_channels = 3;
+  return d;
+}
+
+// kFlagBiasApart: the bias leaves the weight halves for two slots after the output
+// buffer's result tiles, the slot following the weights' half.
+TEST(LayerPlan, BiasApartLiesInTheOutputBuffer) {
+  LayerDescriptor d = four_step_conv();
   const BufferNeeds in_weights = buffer_needs(d);
   EXPECT_EQ(in_weights.weight_half, 2u * 3 * 9 + 8);
   EXPECT_EQ(in_weights.output, 4u * 2 * 4 * 8 + 2 * 64);
@@ -248,16 +250,11 @@ TEST(LayerPlan, BiasApartLiesInTheOutputBuffer) {
   EXPECT_EQ(q.bias_offset(q.steps[1]), 512u + 2 * 3 * 9);  // after the weights of half 1
 }
 
+// The walk with kFlagRowsOuter and kFlagReuse. Row tiles outer, so the inputs of a row
+// tile load once for both channel tiles; each channel tile's weights load at every
+// step (the inner loop changes them) and alternate halves, while the inputs keep theirs.
 TEST(LayerPlan, RowsOuterWalkReusesTheInputsOfARowTile) {
-  LayerDescriptor d;
-  d.type = 1;
-  d.kernel = 3;
-  d.in_channels = 3;
-  d.in_height = d.in_width = 8;
-  d.out_channels = 4;
-  d.tile_out_channels = 2;
-  d.tile_rows = 4;
-  d.tile_in_channels = 3;
+  LayerDescriptor d = four_step_conv();
   d.flags = regs::kFlagRowsOuter | regs::kFlagReuse;
   const LayerPlan p = plan_layer(d, {1024, 1024, 4096});
   ASSERT_EQ(p.steps.size(), 4u);
