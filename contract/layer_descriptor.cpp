@@ -83,7 +83,8 @@ std::optional<Overflow> first_overflow(const BufferNeeds& n, const BufferSizes& 
 std::string descriptor_problem(const LayerDescriptor& d) {
   constexpr std::uint32_t kMaxDim = 65536, kMaxSide = 1024;
   if (d.type != 1 && d.type != 2) return fmt::format("layer type {} (expected 1 conv2d or 2 dense)", d.type);
-  if ((d.flags & ~(regs::kFlagRelu | regs::kFlagMaxPool | regs::kLayoutFlags)) != 0) return fmt::format("unknown flags {:#x}", d.flags);
+  if ((d.flags & ~(regs::kFlagRelu | regs::kFlagMaxPool | regs::kLayoutFlags)) != 0)
+    return fmt::format("unknown flags {:#x}", d.flags);
   if (d.in_channels == 0 || d.in_channels > kMaxDim || d.out_channels == 0 || d.out_channels > kMaxDim)
     return "channel counts must be 1..65536";
   if (d.in_height == 0 || d.in_height > kMaxSide || d.in_width == 0 || d.in_width > kMaxSide)

@@ -73,7 +73,7 @@ inline constexpr std::uint32_t kIrqDone = 1u << 0;
 inline constexpr std::uint32_t kIrqError = 1u << 1;
 inline constexpr std::uint32_t kFlagRelu = 1u << 0;
 inline constexpr std::uint32_t kFlagMaxPool = 1u << 1;
-// The controller's walk (docs/architecture.md §6): output-channel tiles outer and row
+// The controller's walk (docs/architecture.md §5): output-channel tiles outer and row
 // tiles inner, or with this bit row tiles outer; input-channel chunks innermost always
 // (a tile's partial sums stay in the output buffer until its last chunk).
 inline constexpr std::uint32_t kFlagRowsOuter = 1u << 2;
@@ -87,7 +87,9 @@ inline constexpr std::uint32_t kFlagReuse = 1u << 3;
 // the weight halves) instead of after the weights in each weight half: a tile's
 // weights may then fill a whole half.
 inline constexpr std::uint32_t kFlagBiasApart = 1u << 4;
-inline constexpr std::uint32_t kLayoutFlags = kFlagRowsOuter | kFlagReuse | kFlagBiasApart;  // the mapper's, not the model's
+// The flags of how a layer is laid out and walked: the host's mapping chooses them
+// (the boot plan's fourth word, memory_map.h), not the model.
+inline constexpr std::uint32_t kLayoutFlags = kFlagRowsOuter | kFlagReuse | kFlagBiasApart;
 
 enum class ErrorCode : std::uint32_t {
   kNone = 0,

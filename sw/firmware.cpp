@@ -145,7 +145,7 @@ InferenceResult Firmware::infer(std::size_t index) {
       tiled.tile_in_channels = plan->in_channels;
       tiled.flags |= plan->layout_flags;
       const std::string problem = (plan->layout_flags & ~kLayoutFlags) != 0
-                                      ? fmt::format("name layout flags {:#x}", plan->layout_flags)
+                                      ? fmt::format("with unknown layout flags {:#x}", plan->layout_flags & ~kLayoutFlags)
                                       : descriptor_problem(tiled);
       if (!problem.empty() || !fits(buffer_needs(tiled), {hw.input_buffer, hw.weight_buffer, hw.output_buffer}))
         throw FirmwareError(fmt::format("layer {} ({}): the host's tiles {}/{}/{} {}", i, l.name, plan->out_channels,

@@ -24,7 +24,7 @@ struct PePass {
   std::uint32_t in_channels = 0, rows_in = 0, width = 0, in_zero_point = 0, kernel = 1;
   std::size_t weight_offset = 0;  // weight buffer: int8 [out_channels][in_channels][kernel][kernel]
   std::size_t bias_offset = 0;    // weight buffer: int32 [out_channels], used when first_chunk
-  bool bias_in_output = false;    // the bias lies in the output buffer instead (kFlagBiasApart)
+  bool bias_in_output = false;    // at bias_offset in the output buffer instead (kFlagBiasApart)
   bool first_chunk = true, last_chunk = true;  // of its tile's input-channel chunks
   std::uint32_t out_channels = 0;
   std::size_t psum_offset = 0;  // output buffer: int32 [out_channels][rows_in - kernel + 1][width]
