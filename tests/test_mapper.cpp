@@ -40,6 +40,9 @@ TEST(Mapper, EstimatesAOneStepLayerByHand) {
   const LayerEstimate e = estimate_layer(c, fc8());
   EXPECT_EQ(e.cycles, 623u);
   EXPECT_EQ(e.steps, 1u);
+  // The floor: with one burst in flight the bursts' place-time, 52 + 300 + 47 + 45 =
+  // 444 (the pass and PPU, 179, overlap nothing here but count less).
+  EXPECT_EQ(e.floor, 444u);
   // Energy: 1,280 MACs, DRAM bytes 128 + 1,280 + 40 + 10, buffer bytes of the pass,
   // the DMA and the PPU, at the default proxies.
   EXPECT_GT(e.energy_pj, 0.3 * 1280 + 160.0 * (128 + 1280 + 40 + 10));
@@ -60,6 +63,8 @@ TEST(Mapper, EstimatesReuseByHand) {
   const LayerEstimate e = estimate_layer(c, d);
   EXPECT_EQ(e.cycles, 712u);
   EXPECT_EQ(e.steps, 2u);
+  // Floor: the bursts' place-time, 52 + 2 x (172 + 46) + 2 x 45 = 578 <= 712.
+  EXPECT_EQ(e.floor, 578u);
   // Without REUSE the second step loads the inputs again: more DRAM bytes, more energy.
   d.flags = 0;
   EXPECT_GT(estimate_layer(c, d).energy_pj, e.energy_pj);

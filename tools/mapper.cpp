@@ -38,6 +38,9 @@ std::vector<std::pair<std::uint32_t, std::uint64_t>> pieces(std::uint32_t total,
 // and `busy` timing::dma_transfer_cycles exactly.
 struct Transfer {
   std::uint64_t busy = 0, tail = 0, bytes = 0;
+  // Sums over its bursts, for a floor no run can beat: issue-stage cycles (setup),
+  // port cycles, and place-cycles (each burst holds a place for its whole latency).
+  std::uint64_t issue = 0, port = 0, places = 0;
   std::uint64_t cycles() const { return busy + tail; }
 };
 std::uint64_t together(std::initializer_list<Transfer> transfers) {
@@ -125,6 +128,10 @@ Transfer transfer(const DramView& v, std::uint64_t rows, std::uint64_t row_bytes
   std::uint64_t per_row = full * interval(c.dma_burst_bytes) + (rest > 0 ? interval(rest) : 0);
   const std::uint64_t last = rest > 0 ? rest : c.dma_burst_bytes;
   t.busy = rows * per_row;
+  const std::uint64_t bursts = rows * (full + (rest > 0 ? 1 : 0));
+  t.issue = bursts * c.dma_setup_cycles;
+  t.port = rows * (full * ceil_div(c.dma_burst_bytes, c.dma_bus_bytes) + (rest > 0 ? ceil_div(rest, c.dma_bus_bytes) : 0));
+  t.places = rows * (full * timing::dma_burst_cycles(c, c.dma_burst_bytes) + (rest > 0 ? timing::dma_burst_cycles(c, rest) : 0));
   t.tail = timing::dma_burst_cycles(c, last) - interval(last);
   t.bytes = rows * row_bytes;
   if (v.page_bytes > 0) {  // with banks: each page opened holds the bursts up, and lasts tRC at least
@@ -209,6 +216,15 @@ LayerEstimate estimate(const DramView& v, const LayerDescriptor& d) {
   const auto ic_pieces = pieces(d.in_channels, d.tile_in_channels);
   bool first_load = true;
   std::uint64_t sram_bytes = 0, dram_bytes = 0;
+  // The floor (LayerEstimate::floor): passes and post-processing run one after the
+  // other; the DMA's bursts each take the issue stage for their setup, their port for
+  // their beats (reads and writes have one each), a place for their whole latency.
+  std::uint64_t serial = 0, issue = 0, read_port = 0, write_port = 0, places = 0;
+  const auto moved = [&](const Transfer& t, std::uint64_t times, bool write) {
+    issue += times * t.issue;
+    (write ? write_port : read_port) += times * t.port;
+    places += times * t.places;
+  };
   // With reuse and one chunk per tile, consecutive steps that share a block load it
   // once (layer_plan.cpp).
   const std::uint64_t oc_tiles = ceil_div(d.out_channels, d.tile_out_channels);
@@ -327,6 +343,10 @@ LayerEstimate estimate(const DramView& v, const LayerDescriptor& d) {
           const std::uint64_t input_loads = d.rows_outer() ? outer_loads : inner_loads;
           dram_bytes += input_loads * inputs.bytes + weight_loads * (weights.bytes + bias.bytes);
           sram_bytes += steps * pass_bytes(traffic) + input_loads * inputs.bytes + weight_loads * weights.bytes;
+          moved(inputs, input_loads, false);
+          moved(weights, weight_loads, false);
+          moved(bias, weight_loads, false);
+          serial += tiles * (compute + ppu);
           continue;
         }
         // Each step: its pass (and at a tile's last chunk the PPU) against the DMA's
@@ -342,12 +362,22 @@ LayerEstimate estimate(const DramView& v, const LayerDescriptor& d) {
         dram_bytes += steps * (inputs.bytes + weights.bytes) + tiles * firsts * bias.bytes;
         sram_bytes += (steps - tiles * last_chunks) * pass_bytes(traffic_inner) +
                       tiles * last_chunks * pass_bytes(traffic) + steps * (inputs.bytes + weights.bytes);
+        moved(inputs, steps, false);
+        moved(weights, steps, false);
+        moved(bias, tiles * firsts, false);
+        serial += (steps - tiles * last_chunks) * compute_inner + tiles * last_chunks * (compute + ppu);
       }
       dram_bytes += tiles * store.bytes;
+      moved(store, tiles, true);
       // The PPU reads 4 bytes a sum and writes the results, which the store reads.
       sram_bytes += tiles * (4 * std::uint64_t{ocs} * positions + 2 * store.bytes);
     }
   e.cycles = static_cast<std::uint64_t>(static_cast<std::int64_t>(e.cycles) + final_adjust);
+  // The DMA's floor holds for the simple DRAM, whose latencies it knows exactly; a DRAM
+  // with banks only adds to them, but its view's figures are estimates.
+  e.floor = serial;
+  if (c.dram_model == DramModel::kSimple)
+    e.floor = std::max({serial, issue, read_port, write_port, ceil_div(places, c.dma_max_outstanding)});
   e.energy_pj = c.energy_mac_pj * static_cast<double>(d.macs()) + c.energy_sram_byte_pj * static_cast<double>(sram_bytes) +
                 c.energy_dram_byte_pj * static_cast<double>(dram_bytes);
   return e;
@@ -356,6 +386,10 @@ LayerEstimate estimate(const DramView& v, const LayerDescriptor& d) {
 }  // namespace
 
 LayerEstimate estimate_layer(const ArchConfig& c, const LayerDescriptor& d) { return estimate(dram_view(c), d); }
+
+LayerEstimate estimate_plan(const ArchConfig& c, const LayerDescriptor& shape, const TileChoice& tiles) {
+  return estimate_layer(c, with_tiles(shape, tiles));
+}
 
 std::vector<TileChoice> candidate_tiles(const ArchConfig& c, const LayerDescriptor& shape) {
   const auto r = static_cast<std::uint32_t>(c.pe_rows), col = static_cast<std::uint32_t>(c.pe_cols);

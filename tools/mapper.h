@@ -28,8 +28,14 @@ struct LayerEstimate {
   std::uint64_t cycles = 0;
   double energy_pj = 0;
   std::uint64_t steps = 0;
+  // Cycles no run of these tiles can beat: its PE passes and post-processing one after
+  // the other, or (simple DRAM) its DMA bursts' setup, port beats, or place-time over
+  // the places (sim_mapcheck prunes with it).
+  std::uint64_t floor = 0;
 };
 LayerEstimate estimate_layer(const ArchConfig& config, const LayerDescriptor& tiled);
+// The same for a layer without tiles (`shape`) mapped by the host with `tiles`.
+LayerEstimate estimate_plan(const ArchConfig& config, const LayerDescriptor& shape, const TileChoice& tiles);
 
 // Who chose a layer's tiles.
 enum class MappingSource { kFirmware, kPinned, kSearch, kWholeLayer };

@@ -258,7 +258,7 @@ std::string mapping_printout(const SimulationInput& in) {
       text += fmt::format("  {:<6} firmware's planner\n", m.layer);
       continue;
     }
-    text += fmt::format("  {:<6} {:>13} {:<11} estimate {} cycles, {:.1f} uJ{}\n", m.layer,
+    text += fmt::format("  {:<6} {:>18} {:<11} estimate {} cycles, {:.1f} uJ{}\n", m.layer,
                         to_string(m.tiles), to_string(m.source),
                         m.estimate.cycles, m.estimate.energy_pj / 1e6,
                         m.candidates > 0 ? fmt::format(" (best of {} plans)", m.candidates) : "");
