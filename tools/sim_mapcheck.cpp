@@ -139,7 +139,7 @@ int run(const Options& o) {
   const auto measured = simulate(plans, "run");
   // The pruning stands on the floor: no run may beat it.
   for (std::size_t l = 0; l < layers.size(); ++l)
-    for (std::size_t r = 0; r <= plans[l].size(); ++r) {
+    for (std::size_t r = 0; r <= tried[l]; ++r) {
       const std::uint64_t cycles = r == 0 ? choice[l] : measured[r - 1].at(l);
       if (cycles < floors[l][r])
         qacc::fail("{}: {} took {} cycles, below its floor {}", layers[l].name,
