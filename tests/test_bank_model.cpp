@@ -888,8 +888,11 @@ std::vector<BankModel::Completion> stepped(const DramDevice& device, const std::
 }
 
 std::vector<BankModel::Completion> ahead(const DramDevice& device, const std::vector<std::uint64_t>& address,
-                                         const std::vector<bool>& write, const std::vector<std::uint64_t>& arrival) {
+                                         const std::vector<bool>& write, const std::vector<std::uint64_t>& arrival,
+                                         bool closed_forms = true, std::vector<DramCommand>* log = nullptr) {
   BankModel m(device);
+  m.closed_forms(closed_forms);
+  m.trace(log);
   std::vector<BankModel::Completion> done;
   const BankModel::Scheduled collect = [&](std::uint64_t id, std::uint64_t t) {
     done.emplace_back(id, t);
@@ -903,24 +906,33 @@ std::vector<BankModel::Completion> ahead(const DramDevice& device, const std::ve
   return done;
 }
 
-void same_completions(const DramDevice& device, std::uint64_t seed) {
+struct Requests {
+  std::vector<std::uint64_t> address, arrival;
+  std::vector<bool> write;
+};
+
+// Runs of one row (some in one burst of arrivals, filling the buffer), jumps, lulls.
+Requests random_requests(const DramDevice& device, std::uint64_t seed) {
   std::mt19937_64 rng(seed);
   const std::uint64_t burst = device.bytes_per_burst();
   const std::uint64_t span = std::min<std::uint64_t>(device.capacity_bytes(), std::uint64_t{1} << 32);
   const auto tck = static_cast<std::uint64_t>(device.tck_ps);
-  std::vector<std::uint64_t> address, arrival;
-  std::vector<bool> write;
+  Requests q;
   std::uint64_t now = 0, base = 0;
   for (int i = 0; i < 4000; ++i) {
-    // runs of one row (some in one burst of arrivals, filling the buffer), jumps, lulls
     if (rng() % 16 == 0) base = rng() % span / burst * burst;
-    address.push_back(rng() % 8 == 0 ? rng() % span / burst * burst : (base + burst * (rng() % 16)) % span);
-    write.push_back(rng() % 10 < 3);
+    q.address.push_back(rng() % 8 == 0 ? rng() % span / burst * burst : (base + burst * (rng() % 16)) % span);
+    q.write.push_back(rng() % 10 < 3);
     const std::uint64_t r = rng() % 100;
     now += r < 60 ? 0 : r < 97 ? (rng() % 8) * tck + rng() % tck : (rng() % 9000) * tck;
-    arrival.push_back(now);
+    q.arrival.push_back(now);
   }
-  const auto a = stepped(device, address, write, arrival), b = ahead(device, address, write, arrival);
+  return q;
+}
+
+void same_completions(const DramDevice& device, std::uint64_t seed) {
+  const Requests q = random_requests(device, seed);
+  const auto a = stepped(device, q.address, q.write, q.arrival), b = ahead(device, q.address, q.write, q.arrival);
   ASSERT_EQ(a.size(), b.size());
   for (std::size_t i = 0; i < a.size(); ++i) {
     ASSERT_EQ(a[i].first, b[i].first) << i;
@@ -944,6 +956,46 @@ TEST(BankModel, RunningAheadMatchesSteppingAtEveryEvent) {
   DramDevice adaptive = ddr4();
   adaptive.page_policy = PagePolicy::kOpenAdaptive;
   same_completions(adaptive, 15);
+}
+
+// The closed form for streams of row hits (head_hit) against the general search: the
+// same commands at the same cycles and the same completions, with the traffic above
+// (one bank, and several) under each scheduler and page policy it stands for.
+void same_with_closed_forms(const DramDevice& device, std::uint64_t seed, bool one_bank) {
+  Requests q = random_requests(device, seed);
+  if (one_bank) {  // every request in bank 0 (as the platform's DRAM, below 256 MiB)
+    for (auto& a : q.address) a %= std::uint64_t{1} << 28;
+  }
+  std::vector<DramCommand> general_log, closed_log;
+  const auto general = ahead(device, q.address, q.write, q.arrival, false, &general_log);
+  const auto closed = ahead(device, q.address, q.write, q.arrival, true, &closed_log);
+  ASSERT_EQ(general, closed);
+  ASSERT_EQ(general_log.size(), closed_log.size());
+  for (std::size_t i = 0; i < general_log.size(); ++i) {
+    const DramCommand &g = general_log[i], &c = closed_log[i];
+    ASSERT_TRUE(g.op == c.op && g.auto_precharge == c.auto_precharge && g.target == c.target && g.cycle == c.cycle)
+        << "command " << i << ": " << commands({g}) << " against " << commands({c});
+  }
+}
+
+TEST(BankModel, ClosedFormForRowHitsMatchesTheGeneralSearch) {
+  REQUIRE_CONFIGS();
+  DramDevice d = ddr4();
+  ASSERT_EQ(d.decode((std::uint64_t{1} << 28) - 64).bank, 0u);
+  for (const bool one_bank : {true, false}) {
+    same_with_closed_forms(d, 21, one_bank);
+    DramDevice fifo = d;
+    fifo.scheduler = DramScheduler::kFifo;
+    same_with_closed_forms(fifo, 22, one_bank);
+    DramDevice closed = d;
+    closed.page_policy = PagePolicy::kClosed;
+    same_with_closed_forms(closed, 23, one_bank);
+    DramDevice two = d;  // two channels, as HoldUnderRandomTrafficTwoChannels
+    two.channels = 2;
+    two.mapping.channel = {{12, 0}};
+    two.mapping.column[9] = {32, 0};
+    same_with_closed_forms(two, 24, one_bank);
+  }
 }
 
 TEST(BankModel, MatchesDramSysOnDdr4Example) {

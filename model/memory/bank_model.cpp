@@ -599,6 +599,9 @@ BankModel::BankModel(DramDevice device) : device_(std::move(device)) {
   scan_all_ = device_.scheduler != DramScheduler::kFrFcfs ||
               (device_.page_policy != PagePolicy::kOpen && device_.page_policy != PagePolicy::kClosed);
   uniform_commands_ = c_.act_cycles == 1 && c_.pre_cycles == 1 && c_.cas_cycles == 1 && c_.ref_cycles == 1;
+  head_hit_applies_ = uniform_commands_ &&
+                      (device_.scheduler == DramScheduler::kFrFcfs || device_.scheduler == DramScheduler::kFifo) &&
+                      (device_.page_policy == PagePolicy::kOpen || device_.page_policy == PagePolicy::kClosed);
 
   const unsigned banks_per_rank = device_.bank_groups * device_.banks_per_group;
   banks_.resize(device_.banks());
@@ -831,10 +834,7 @@ bool BankModel::bank_candidate(std::uint32_t b, Cycle now, Decision& out) const 
         d.auto_precharge = hits < 2;
         break;
     }
-    const Cycle data_begin = write ? c_.write_data_begin : c_.read_data_begin;
-    const Cycle bus = ch.data_free > data_begin ? ch.data_free - data_begin : 0;
-    d.time = write ? std::max({now, bk.next_wr, g.next_wr, rk.next_wr, ch.cmd_free, bus})
-                   : std::max({now, bk.next_rd, g.next_rd, rk.next_rd, ch.cmd_free, bus});
+    d.time = cas_time(bk, write, now);
   } else {
     d.op = Op::kPre;
     d.slot = oldest;
@@ -847,12 +847,46 @@ bool BankModel::bank_candidate(std::uint32_t b, Cycle now, Decision& out) const 
   return true;
 }
 
+// The earliest bank bk may start a column command from `now`.
+BankModel::Cycle BankModel::cas_time(const Bank& bk, bool write, Cycle now) const {
+  const Group& g = groups_[bk.group];
+  const Rank& rk = ranks_[bk.rank];
+  const Channel& ch = channels_[rk.channel];
+  const Cycle data_begin = write ? c_.write_data_begin : c_.read_data_begin;
+  const Cycle bus = ch.data_free > data_begin ? ch.data_free - data_begin : 0;
+  return write ? std::max({now, bk.next_wr, g.next_wr, rk.next_wr, ch.cmd_free, bus})
+               : std::max({now, bk.next_rd, g.next_rd, rk.next_rd, ch.cmd_free, bus});
+}
+
+// decide() in closed form for the common case of a stream of row hits: one bank has
+// requests and its oldest hits the open row. With FR-FCFS or FIFO that request is the
+// bank's choice (requests become schedulable in age order, so none older can join, and
+// a younger one changes neither choice), no other bank competes, and a refresh due after
+// its column command cannot win: the general search would return the same command.
+bool BankModel::head_hit(Cycle now, Decision& out) const {
+  if (!head_hit_applies_ || !closed_forms_ || active_banks_.size() != 1) return false;
+  const std::uint32_t b = active_banks_[0];
+  const Bank& bk = banks_[b];
+  const Slot& slot = slots_[bk.head];
+  if (bk.open_row != static_cast<std::int64_t>(slot.row)) return false;
+  const Cycle time = cas_time(bk, slot.write, std::max(now, slot.ready));
+  if (time >= next_refresh_due_) return false;
+  out.issue = true;
+  out.op = slot.write ? Op::kWrite : Op::kRead;
+  out.target = b;
+  out.slot = bk.head;
+  out.auto_precharge = device_.page_policy == PagePolicy::kClosed;
+  out.time = time;
+  return true;
+}
+
 // The controller's next command from `now`: among the banks' and the refresh managers'
 // commands, the one that can start first, the oldest request on a tie (the refresh
 // first); CmdMux Oldest orders by start plus command length, which only matters for
 // LPDDR4's multi-cycle commands. Time moves on first to any request becoming
 // schedulable before that command could start, as it may change the choice.
 BankModel::Decision BankModel::decide(Cycle now) const {
+  if (Decision hit; head_hit(now, hit)) return hit;
   std::size_t unready = 0;  // requests not yet schedulable at `now` start here in unready_
   const std::size_t mask = unready_.size() - 1;
   for (;;) {

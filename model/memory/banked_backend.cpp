@@ -19,19 +19,20 @@ constexpr std::uint64_t kNever = std::numeric_limits<std::uint64_t>::max();
 // time in multiples of its resolution (1 ps unless a program sets it finer).
 class Picoseconds {
  public:
-  Picoseconds() : ticks_(sc_core::sc_time(1, sc_core::SC_PS).value()) {
+  Picoseconds() : ticks_(sc_core::sc_time(1, sc_core::SC_PS).value()), max_(sc_core::sc_max_time()) {
     if (ticks_ == 0) throw UsageError("the banked DRAM model needs a SystemC time resolution of 1 ps or finer");
   }
   std::uint64_t of(const sc_core::sc_time& t) const {
-    return t == sc_core::sc_max_time() ? kNever : (t.value() + ticks_ / 2) / ticks_;
+    return t == max_ ? kNever : (t.value() + ticks_ / 2) / ticks_;
   }
   sc_core::sc_time time(std::uint64_t ps) const {
-    return ps == kNever ? sc_core::sc_max_time() : sc_core::sc_time::from_value(ps * ticks_);
+    return ps == kNever ? max_ : sc_core::sc_time::from_value(ps * ticks_);
   }
   std::uint64_t now() const { return of(sc_core::sc_time_stamp()); }
 
  private:
   std::uint64_t ticks_;
+  sc_core::sc_time max_;  // sc_max_time(), a library call each time
 };
 
 class BankedBackend : public sc_core::sc_module, public DramTimingBackend {
