@@ -963,7 +963,7 @@ TEST(BankModel, RunningAheadMatchesSteppingAtEveryEvent) {
 // (one bank, and several) under each scheduler and page policy it stands for.
 void same_with_closed_forms(const DramDevice& device, std::uint64_t seed, bool one_bank) {
   Requests q = random_requests(device, seed);
-  if (one_bank) {  // every request in bank 0 (as the platform's DRAM, below 256 MiB)
+  if (one_bank) {  // the first 256 MiB: on ddr4-example bank 0 alone, as the platform's DRAM
     for (auto& a : q.address) a %= std::uint64_t{1} << 28;
   }
   std::vector<DramCommand> general_log, closed_log;
@@ -995,6 +995,8 @@ TEST(BankModel, ClosedFormForRowHitsMatchesTheGeneralSearch) {
     two.mapping.channel = {{12, 0}};
     two.mapping.column[9] = {32, 0};
     same_with_closed_forms(two, 24, one_bank);
+    // four ranks refreshing in turn (DDR3)
+    same_with_closed_forms(load_dramsys_device(kConfigs / "ranktest.json", kConfigs), 25, one_bank);
   }
 }
 
