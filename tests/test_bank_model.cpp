@@ -37,6 +37,16 @@ constexpr std::uint64_t kTck = 1072;  // ps, ddr4-example
 
 DramDevice ddr4() { return load_dramsys_device(kConfigs / "ddr4-example.json", kConfigs); }
 
+// No shipped DDR3/DDR4/LPDDR4 configuration has channels: ddr4-example with address bit
+// 12 (a column bit) choosing one of two channels, the column taking bit 32 instead.
+DramDevice ddr4_two_channels() {
+  DramDevice d = ddr4();
+  d.channels = 2;
+  d.mapping.channel = {{12, 0}};
+  d.mapping.column[9] = {32, 0};
+  return d;
+}
+
 std::uint64_t at(std::uint64_t cycle) { return cycle * kTck; }
 
 // ddr4-example's mapping; `burst` counts 64-byte bursts within the row.
@@ -810,14 +820,9 @@ TEST(BankModelRules, HoldUnderRandomTrafficLpddr4) {
   random_traffic(d, 6);
 }
 
-// No shipped DDR3/DDR4/LPDDR4 configuration has channels: ddr4-example with address bit
-// 12 (a column bit) choosing one of two channels, the column taking bit 32 instead.
 TEST(BankModelRules, HoldUnderRandomTrafficTwoChannels) {
   REQUIRE_CONFIGS();
-  DramDevice d = ddr4();
-  d.channels = 2;
-  d.mapping.channel = {{12, 0}};
-  d.mapping.column[9] = {32, 0};
+  const DramDevice d = ddr4_two_channels();
   validate(d, "two channels");
   EXPECT_EQ(d.decode(std::uint64_t{1} << 12).channel, 1u);
   EXPECT_EQ(d.decode(std::uint64_t{1} << 12).bank, 16u);  // the second channel's first bank
@@ -944,11 +949,7 @@ TEST(BankModel, RunningAheadMatchesSteppingAtEveryEvent) {
   REQUIRE_CONFIGS();
   same_completions(ddr4(), 11);
   same_completions(load_dramsys_device(kConfigs / "lpddr4-example.json", kConfigs), 12);
-  DramDevice two = ddr4();  // two channels, as HoldUnderRandomTrafficTwoChannels
-  two.channels = 2;
-  two.mapping.channel = {{12, 0}};
-  two.mapping.column[9] = {32, 0};
-  same_completions(two, 13);
+  same_completions(ddr4_two_channels(), 13);
   DramDevice fifo = ddr4();
   fifo.scheduler = DramScheduler::kFifo;
   fifo.buffer = RequestBuffer::kShared;
@@ -990,11 +991,7 @@ TEST(BankModel, ClosedFormForRowHitsMatchesTheGeneralSearch) {
     DramDevice closed = d;
     closed.page_policy = PagePolicy::kClosed;
     same_with_closed_forms(closed, 23, one_bank);
-    DramDevice two = d;  // two channels, as HoldUnderRandomTrafficTwoChannels
-    two.channels = 2;
-    two.mapping.channel = {{12, 0}};
-    two.mapping.column[9] = {32, 0};
-    same_with_closed_forms(two, 24, one_bank);
+    same_with_closed_forms(ddr4_two_channels(), 24, one_bank);
     // four ranks refreshing in turn (DDR3)
     same_with_closed_forms(load_dramsys_device(kConfigs / "ranktest.json", kConfigs), 25, one_bank);
   }
