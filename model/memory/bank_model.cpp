@@ -599,9 +599,10 @@ BankModel::BankModel(DramDevice device) : device_(std::move(device)) {
   scan_all_ = device_.scheduler != DramScheduler::kFrFcfs ||
               (device_.page_policy != PagePolicy::kOpen && device_.page_policy != PagePolicy::kClosed);
   uniform_commands_ = c_.act_cycles == 1 && c_.pre_cycles == 1 && c_.cas_cycles == 1 && c_.ref_cycles == 1;
-  head_hit_applies_ = uniform_commands_ &&
+  one_bank_applies_ = uniform_commands_ &&
                       (device_.scheduler == DramScheduler::kFrFcfs || device_.scheduler == DramScheduler::kFifo) &&
                       (device_.page_policy == PagePolicy::kOpen || device_.page_policy == PagePolicy::kClosed);
+  stream_ = one_bank_applies_ && device_.page_policy == PagePolicy::kOpen && device_.channels == 1;
 
   const unsigned banks_per_rank = device_.bank_groups * device_.banks_per_group;
   banks_.resize(device_.banks());
@@ -858,26 +859,58 @@ BankModel::Cycle BankModel::cas_time(const Bank& bk, bool write, Cycle now) cons
                : std::max({now, bk.next_rd, g.next_rd, rk.next_rd, ch.cmd_free, bus});
 }
 
-// decide() in closed form for the common case of a stream of row hits: one bank has
-// requests and its oldest hits the open row. With FR-FCFS or FIFO that request is the
-// bank's choice (requests become schedulable in age order, so none older can join, and
-// a younger one changes neither choice), no other bank competes, and a refresh due after
-// its column command cannot win: the general search would return the same command.
-bool BankModel::head_hit(Cycle now, Decision& out) const {
-  if (!head_hit_applies_ || !closed_forms_ || active_banks_.size() != 1) return false;
+// decide() in closed form when one bank holds every queued request, under FR-FCFS or
+// FIFO with the open or closed page policy and one-slot commands. Requests there become
+// schedulable in age order (ready times rise along the bank's queue), so the general
+// search comes down to this: from when the oldest is ready, the column command of the
+// oldest ready row hit (FIFO: of the oldest, if it hits); else, with the bank open, a
+// PRE for the oldest unless a row hit becomes ready by the PRE's time (the search looks
+// again then, and the hit goes first); with the bank closed, an ACT for the oldest
+// (a younger request changes nothing). Only while every time found is before the next
+// refresh: otherwise the general search decides (the refresh may win).
+bool BankModel::one_bank(Cycle now, Decision& out) const {
+  if (!one_bank_applies_ || !closed_forms_ || active_banks_.size() != 1) return false;
   const std::uint32_t b = active_banks_[0];
   const Bank& bk = banks_[b];
-  const Slot& slot = slots_[bk.head];
-  if (bk.open_row != static_cast<std::int64_t>(slot.row)) return false;
-  const Cycle time = cas_time(bk, slot.write, std::max(now, slot.ready));
-  if (time >= next_refresh_due_) return false;
+  const Rank& rk = ranks_[bk.rank];
+  const Channel& ch = channels_[rk.channel];
+  const Slot& head = slots_[bk.head];
+  now = std::max(now, head.ready);
   out.issue = true;
-  out.op = slot.write ? Op::kWrite : Op::kRead;
   out.target = b;
   out.slot = bk.head;
+  out.auto_precharge = false;
+  if (bk.open_row < 0) {
+    const Group& g = groups_[bk.group];
+    out.op = Op::kAct;
+    out.time = std::max({now, bk.next_act, g.next_act, rk.next_act, ch.cmd_free});
+    return out.time < next_refresh_due_;
+  }
+  const auto open_row = static_cast<std::uint32_t>(bk.open_row);
+  if (head.row != open_row) {
+    const Cycle pre = std::max({now, bk.next_pre, rk.next_pre, ch.cmd_free});
+    if (pre >= next_refresh_due_) return false;
+    std::int32_t hit = -1;
+    if (device_.scheduler == DramScheduler::kFrFcfs) {
+      for (std::int32_t s = head.next; s >= 0 && slots_[s].ready <= pre; s = slots_[s].next)
+        if (slots_[s].row == open_row) {
+          hit = s;
+          break;
+        }
+    }
+    if (hit < 0) {
+      out.op = Op::kPre;
+      out.time = pre;
+      return true;
+    }
+    out.slot = hit;
+    now = std::max(now, slots_[hit].ready);
+  }
+  const bool write = slots_[out.slot].write;
+  out.op = write ? Op::kWrite : Op::kRead;
   out.auto_precharge = device_.page_policy == PagePolicy::kClosed;
-  out.time = time;
-  return true;
+  out.time = cas_time(bk, write, now);
+  return out.time < next_refresh_due_;
 }
 
 // The controller's next command from `now`: among the banks' and the refresh managers'
@@ -886,7 +919,7 @@ bool BankModel::head_hit(Cycle now, Decision& out) const {
 // LPDDR4's multi-cycle commands. Time moves on first to any request becoming
 // schedulable before that command could start, as it may change the choice.
 BankModel::Decision BankModel::decide(Cycle now) const {
-  if (Decision hit; head_hit(now, hit)) return hit;
+  if (Decision closed; one_bank(now, closed)) return closed;
   std::size_t unready = 0;  // requests not yet schedulable at `now` start here in unready_
   const std::size_t mask = unready_.size() - 1;
   for (;;) {
@@ -1011,6 +1044,29 @@ void BankModel::close_bank(std::uint32_t b, Cycle at) {
   ++counters_.precharges;
 }
 
+// The other ranks on rk's channel after a column command of rk at t: the data bus
+// changes hands (tRTRS).
+void BankModel::rank_switch(const Rank& rk, bool write, Cycle t) {
+  const std::uint32_t first = rk.channel * device_.ranks;
+  for (std::uint32_t r = first; r < first + device_.ranks; ++r) {
+    if (&ranks_[r] == &rk) continue;
+    Rank& other = ranks_[r];
+    other.next_rd = std::max(other.next_rd, t + (write ? c_.wr_to_rd_rank_switch : c_.rd_to_rd_rank_switch));
+    other.next_wr = std::max(other.next_wr, t + (write ? c_.wr_to_wr_rank_switch : c_.rd_to_wr_rank_switch));
+  }
+}
+
+void BankModel::push_done(std::uint64_t id, Cycle done) {
+  if (done_size_ == done_.size()) {
+    std::vector<Completion> grown(done_.size() * 2);
+    for (std::size_t i = 0; i < done_size_; ++i) grown[i] = done_[(done_head_ + i) & (done_.size() - 1)];
+    done_ = std::move(grown);
+    done_head_ = 0;
+  }
+  done_[(done_head_ + done_size_) & (done_.size() - 1)] = {id, done};
+  ++done_size_;
+}
+
 void BankModel::finish_cas(const Decision& d, Cycle t) {
   Slot& slot = slots_[d.slot];
   Bank& bk = banks_[d.target];
@@ -1033,28 +1089,14 @@ void BankModel::finish_cas(const Decision& d, Cycle t) {
     rk.next_wr = std::max(rk.next_wr, t + c_.rd_to_wr);
     rk.next_preab = std::max(rk.next_preab, t + c_.rd_to_preab);
   }
-  // The other ranks on this channel: the data bus changes hands (tRTRS).
-  const std::uint32_t first = rk.channel * device_.ranks;
-  for (std::uint32_t r = first; r < first + device_.ranks; ++r) {
-    if (&ranks_[r] == &rk) continue;
-    Rank& other = ranks_[r];
-    other.next_rd = std::max(other.next_rd, t + (write ? c_.wr_to_rd_rank_switch : c_.rd_to_rd_rank_switch));
-    other.next_wr = std::max(other.next_wr, t + (write ? c_.wr_to_wr_rank_switch : c_.rd_to_wr_rank_switch));
-  }
+  rank_switch(rk, write, t);
   const Cycle data_end = t + (write ? c_.write_data_begin : c_.read_data_begin) + c_.burst;
   ch.data_free = std::max(ch.data_free, data_end);
   ch.last_cas_write = write;
 
   // Responses leave in command order (RespQueueFifo.cpp).
   last_done_ = std::max(last_done_, data_end + device_.response_delay);
-  if (done_size_ == done_.size()) {
-    std::vector<Completion> grown(done_.size() * 2);
-    for (std::size_t i = 0; i < done_size_; ++i) grown[i] = done_[(done_head_ + i) & (done_.size() - 1)];
-    done_ = std::move(grown);
-    done_head_ = 0;
-  }
-  done_[(done_head_ + done_size_) & (done_.size() - 1)] = {slot.id, last_done_};
-  ++done_size_;
+  push_done(slot.id, last_done_);
 
   const Kind kind = slot.classified ? slot.kind : Kind::kHit;
   ++(kind == Kind::kHit ? counters_.row_hits : kind == Kind::kMiss ? counters_.row_misses : counters_.row_conflicts);
@@ -1252,9 +1294,107 @@ void BankModel::feed_held(Cycle c) {
   }
 }
 
+// advance() while decide() would take one_bank()'s closed form for a row hit, for the open page policy
+// on one channel: the same commands, issued in a loop that keeps the bank's, group's,
+// rank's and channel's timing in locals rather than going through decide(), issue() and
+// finish_cas() for each (a third of the work per burst; a test compares the two).
+// Returns true when advance() must stop (the limit, or `stop` set and time moving on);
+// false when the general search takes over: the oldest request misses the open row, a
+// refresh is due first, another bank has requests, or the queue has emptied.
+bool BankModel::stream_row_hits(Cycle limit, const Scheduled* on_scheduled, bool& stop) {
+  const std::uint32_t b = active_banks_[0];
+  Bank& bk = banks_[b];
+  Group& g = groups_[bk.group];
+  Rank& rk = ranks_[bk.rank];
+  Channel& ch = channels_[rk.channel];
+  if (bk.open_row < 0) return false;
+  const auto open_row = static_cast<std::uint32_t>(bk.open_row);
+  Cycle bk_rd = bk.next_rd, bk_wr = bk.next_wr, bk_pre = bk.next_pre;
+  Cycle g_rd = g.next_rd, g_wr = g.next_wr;
+  Cycle rk_rd = rk.next_rd, rk_wr = rk.next_wr, rk_preab = rk.next_preab;
+  Cycle cmd_free = ch.cmd_free, data_free = ch.data_free, last_done = last_done_;
+  bool last_write = ch.last_cas_write;
+  DramCounters n = counters_;
+  bool limited = false, handed_over = false;
+  while (!handed_over) {
+    const std::int32_t s = bk.head;
+    const Slot& slot = slots_[s];
+    if (slot.row != open_row) break;
+    const bool write = slot.write;
+    const Cycle from = std::max(now_, slot.ready);
+    const Cycle data_begin = write ? c_.write_data_begin : c_.read_data_begin;
+    const Cycle bus = data_free > data_begin ? data_free - data_begin : 0;
+    const Cycle t = write ? std::max({from, bk_wr, g_wr, rk_wr, cmd_free, bus})
+                          : std::max({from, bk_rd, g_rd, rk_rd, cmd_free, bus});
+    if (t >= next_refresh_due_) break;
+    if (t > limit || (stop && t > now_)) {
+      limited = true;
+      break;
+    }
+    now_ = t;
+    while (unready_size_ > 0 && unready_[unready_head_].ready <= t) {
+      unready_head_ = (unready_head_ + 1) & (unready_.size() - 1);
+      --unready_size_;
+    }
+    if (trace_ != nullptr) trace_->push_back({write ? Op::kWrite : Op::kRead, false, b, t});
+    // finish_cas() for this bank's group, rank and channel.
+    if (write) {
+      bk_pre = std::max(bk_pre, t + c_.wr_to_pre);
+      g_wr = std::max(g_wr, t + c_.wr_to_wr_bg);
+      g_rd = std::max(g_rd, t + c_.wr_to_rd_bg);
+      rk_wr = std::max(rk_wr, t + c_.wr_to_wr);
+      rk_rd = std::max(rk_rd, t + c_.wr_to_rd);
+      rk_preab = std::max(rk_preab, t + c_.wr_to_preab);
+    } else {
+      bk_pre = std::max(bk_pre, t + c_.rd_to_pre);
+      g_rd = std::max(g_rd, t + c_.rd_to_rd_bg);
+      g_wr = std::max(g_wr, t + c_.rd_to_wr);
+      rk_rd = std::max(rk_rd, t + c_.rd_to_rd);
+      rk_wr = std::max(rk_wr, t + c_.rd_to_wr);
+      rk_preab = std::max(rk_preab, t + c_.rd_to_preab);
+    }
+    if (device_.ranks > 1) rank_switch(rk, write, t);
+    data_free = std::max(data_free, t + data_begin + c_.burst);
+    last_write = write;
+    last_done = std::max(last_done, t + data_begin + c_.burst + device_.response_delay);
+    cmd_free = std::max(cmd_free, t + c_.cas_cycles);
+    const Kind kind = slot.classified ? slot.kind : Kind::kHit;
+    ++(kind == Kind::kHit ? n.row_hits : kind == Kind::kMiss ? n.row_misses : n.row_conflicts);
+    ++(write ? n.writes : n.reads);
+    n.energy_pj += write ? device_.energy.wr_pj : device_.energy.rd_pj;
+    --ch.queued;
+    --(write ? ch.writes : ch.reads);
+    --queued_;
+    const std::uint64_t id = slot.id;
+    unlink(s);
+    if (queued_ == 0) handed_over = true;  // a request pushed now may catch up with refreshes first
+    if (on_scheduled != nullptr) {
+      if ((*on_scheduled)(id, ps(last_done))) stop = true;
+    } else {
+      push_done(id, last_done);
+    }
+    if (held_head_ < held_.size()) {
+      if (handed_over) break;  // fed below, after the write-back
+      feed_held(t);
+      if (active_banks_.size() != 1) handed_over = true;
+    }
+  }
+  bk.next_rd = bk_rd, bk.next_wr = bk_wr, bk.next_pre = bk_pre;
+  g.next_rd = g_rd, g.next_wr = g_wr;
+  rk.next_rd = rk_rd, rk.next_wr = rk_wr, rk.next_preab = rk_preab;
+  ch.cmd_free = cmd_free, ch.data_free = data_free, ch.last_cas_write = last_write;
+  last_done_ = last_done;
+  counters_ = n;
+  ++version_;
+  if (queued_ == 0 && held_head_ < held_.size()) feed_held(now_);
+  return limited;
+}
+
 bool BankModel::advance(Cycle limit, const Scheduled* on_scheduled) {
   bool stop = false;
   while (queued_ > 0) {
+    if (stream_ && closed_forms_ && active_banks_.size() == 1 && stream_row_hits(limit, on_scheduled, stop)) break;
+    if (queued_ == 0) break;
     const Decision d = decide_cached(now_);
     if (!d.issue || d.time > limit || (stop && d.time > now_)) break;
     now_ = d.time;

@@ -226,8 +226,9 @@ class BankModel {
   // only after it, so nothing decided by then depends on it. nullopt: not even time 0.
   std::optional<std::uint64_t> decided_before_ps(std::uint64_t arrival_ps) const;
 
-  // Whether decisions may take the closed form for a stream of row hits (head_hit in
-  // bank_model.cpp) where it applies; off, every decision runs the general search. The
+  // Whether decisions may take the closed forms for one bank's requests (one_bank and
+  // stream_row_hits in bank_model.cpp) where they apply; off, every decision runs the
+  // general search. The
   // commands and completions are the same either way (a test checks): for A/B runs.
   void closed_forms(bool on) { closed_forms_ = on; }
 
@@ -290,12 +291,15 @@ class BankModel {
   Decision decide(Cycle now) const;
   const Decision& decide_cached(Cycle now) const;
   bool may_change_candidate(std::int32_t s) const;
-  bool head_hit(Cycle now, Decision& out) const;
+  bool one_bank(Cycle now, Decision& out) const;
   Cycle cas_time(const Bank& bk, bool write, Cycle now) const;
   bool bank_candidate(std::uint32_t b, Cycle now, Decision& out) const;
   void issue(const Decision& d);
   void close_bank(std::uint32_t b, Cycle at);
   void finish_cas(const Decision& d, Cycle at);
+  void rank_switch(const Rank& rk, bool write, Cycle at);
+  void push_done(std::uint64_t id, Cycle done);
+  bool stream_row_hits(Cycle limit, const Scheduled* on_scheduled, bool& stop);
   void catch_up_refresh(Cycle until);
   // Issues the commands due by `limit`, feeding held requests after each command cycle;
   // with on_scheduled, reports each column command's request at once and stops after the
@@ -326,7 +330,8 @@ class BankModel {
   FieldDecoder channel_field_, rank_field_, group_field_, bank_field_, row_field_;
   bool scan_all_ = true;   // the scheduler or page policy needs every queued request's row
   bool uniform_commands_;  // every command takes one command-bus slot (DDR3/DDR4)
-  bool head_hit_applies_;  // the scheduler and page policy head_hit() stands for
+  bool one_bank_applies_;  // the scheduler and page policy one_bank() stands for
+  bool stream_;            // ... and stream_row_hits(): the open page policy on one channel
   bool closed_forms_ = true;
 
   std::vector<Slot> slots_;
