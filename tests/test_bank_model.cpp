@@ -959,9 +959,10 @@ TEST(BankModel, RunningAheadMatchesSteppingAtEveryEvent) {
   same_completions(adaptive, 15);
 }
 
-// The closed form for streams of row hits (head_hit) against the general search: the
-// same commands at the same cycles and the same completions, with the traffic above
-// (one bank, and several) under each scheduler and page policy it stands for.
+// The closed forms for one bank's requests (one_bank, stream_row_hits) against the
+// general search: the same commands at the same cycles and the same completions, with
+// the traffic above (one bank, and several) under each scheduler and page policy they
+// stand for.
 void same_with_closed_forms(const DramDevice& device, std::uint64_t seed, bool one_bank) {
   Requests q = random_requests(device, seed);
   if (one_bank) {  // the first 256 MiB: on ddr4-example bank 0 alone, as the platform's DRAM

@@ -152,13 +152,13 @@ bool DmaEngine::next_place(std::uint64_t& at) {
     const bool known = !places_.empty();
     const sc_core::sc_time bound =
         known ? clock_.time(std::max({t, places_.top(), issue_free_}) + config_.dma_setup_cycles)
-              : sc_core::sc_max_time();
+              : max_time_;
     const std::uint32_t unknown = unknown_;
     running_ahead_ = true;
     const std::optional<sc_core::sc_time> until = run_ahead_(bound);
     running_ahead_ = false;
     if (!until) break;
-    const std::uint64_t cycles = *until == sc_core::sc_max_time() ? ~std::uint64_t{0} : clock_.cycles(*until);
+    const std::uint64_t cycles = *until == max_time_ ? ~std::uint64_t{0} : clock_.cycles(*until);
     if (unknown_ == unknown && asked && cycles == answered) break;  // no progress
     asked = true;
     answered = cycles;

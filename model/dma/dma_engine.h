@@ -241,6 +241,7 @@ class DmaEngine : public sc_core::sc_module {
   sc_core::sc_event queued_, completed_event_, credit_, end_request_, signals_changed_;
   bool waiting_end_request_ = false;
   RunAhead run_ahead_;
+  const sc_core::sc_time max_time_ = sc_core::sc_max_time();  // a library call each time
   bool running_ahead_ = false;     // inside run_ahead_: responses come from within issue()
   bool stopping_ = false;          // an error response is known: issue nothing more
   std::uint64_t submitted_ = 0, completed_ = 0;

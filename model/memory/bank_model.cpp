@@ -758,10 +758,11 @@ void BankModel::push(std::uint64_t id, bool write, std::uint64_t address, std::u
 
 bool BankModel::full() const {
   const Bank& bk = banks_[last_bank_];
+  if (device_.buffer == RequestBuffer::kBankwise) return bk.count >= device_.queue_size;
   const Channel& ch = channels_[ranks_[bk.rank].channel];
   switch (device_.buffer) {
     case RequestBuffer::kBankwise:
-      return bk.count >= device_.queue_size;
+      break;
     case RequestBuffer::kShared:
       return ch.queued >= device_.queue_size;
     case RequestBuffer::kReadWrite:
@@ -1316,6 +1317,7 @@ bool BankModel::stream_row_hits(Cycle limit, const Scheduled* on_scheduled, bool
   bool last_write = ch.last_cas_write;
   DramCounters n = counters_;
   bool limited = false, handed_over = false;
+  Decision next;
   while (!handed_over) {
     const std::int32_t s = bk.head;
     const Slot& slot = slots_[s];
@@ -1328,7 +1330,14 @@ bool BankModel::stream_row_hits(Cycle limit, const Scheduled* on_scheduled, bool
                           : std::max({from, bk_rd, g_rd, rk_rd, cmd_free, bus});
     if (t >= next_refresh_due_) break;
     if (t > limit || (stop && t > now_)) {
+      // decide() would return this command next: kept for decide_cached() below.
       limited = true;
+      next.issue = true;
+      next.op = write ? Op::kWrite : Op::kRead;
+      next.target = b;
+      next.slot = s;
+      next.auto_precharge = false;
+      next.time = t;
       break;
     }
     now_ = t;
@@ -1386,6 +1395,11 @@ bool BankModel::stream_row_hits(Cycle limit, const Scheduled* on_scheduled, bool
   last_done_ = last_done;
   counters_ = n;
   ++version_;
+  if (limited) {
+    cached_ = next;
+    cached_now_ = now_;
+    cached_version_ = version_;
+  }
   if (queued_ == 0 && held_head_ < held_.size()) feed_held(now_);
   return limited;
 }

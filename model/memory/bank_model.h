@@ -213,6 +213,7 @@ class BankModel {
   // done_ps) at once (first any that run_until has not reported); run_until reports
   // none of them. Returns true, after the command cycle in which on_scheduled first
   // returned true; false when it reached limit_ps (or ran out of requests).
+  // on_scheduled must not call back into the model (push, offer, ...).
   using Scheduled = std::function<bool(std::uint64_t id, std::uint64_t done_ps)>;
   bool schedule_until(std::uint64_t limit_ps, const Scheduled& on_scheduled);
   // The earliest a queued request whose column command has not issued can complete: the
@@ -228,8 +229,8 @@ class BankModel {
 
   // Whether decisions may take the closed forms for one bank's requests (one_bank and
   // stream_row_hits in bank_model.cpp) where they apply; off, every decision runs the
-  // general search. The
-  // commands and completions are the same either way (a test checks): for A/B runs.
+  // general search. The commands and completions are the same either way (a test
+  // checks): for A/B runs.
   void closed_forms(bool on) { closed_forms_ = on; }
 
   // Appends each command issued from now on to *log (nullptr: stop).
