@@ -356,6 +356,20 @@ std::uint64_t field(std::uint64_t address, const std::vector<DramDevice::MappedB
   return v;
 }
 
+// The bank's, its group's and its rank's earliest next commands after a column command
+// at t (the same bank's column commands are bounded by its ACT alone).
+void after_cas(const DramConstraints& c, bool write, std::uint64_t t, std::uint64_t& bank_pre,
+               std::uint64_t& group_rd, std::uint64_t& group_wr, std::uint64_t& rank_rd, std::uint64_t& rank_wr,
+               std::uint64_t& rank_preab) {
+  auto later = [t](std::uint64_t& x, unsigned gap) { x = std::max(x, t + gap); };
+  later(bank_pre, write ? c.wr_to_pre : c.rd_to_pre);
+  later(group_rd, write ? c.wr_to_rd_bg : c.rd_to_rd_bg);
+  later(group_wr, write ? c.wr_to_wr_bg : c.rd_to_wr);
+  later(rank_rd, write ? c.wr_to_rd : c.rd_to_rd);
+  later(rank_wr, write ? c.wr_to_wr : c.rd_to_wr);
+  later(rank_preab, write ? c.wr_to_preab : c.rd_to_preab);
+}
+
 }  // namespace
 
 DramAddress DramDevice::decode(std::uint64_t address) const {
@@ -1075,21 +1089,7 @@ void BankModel::finish_cas(const Decision& d, Cycle t) {
   Rank& rk = ranks_[bk.rank];
   Channel& ch = channels_[rk.channel];
   const bool write = d.op == Op::kWrite;
-  if (write) {
-    bk.next_pre = std::max(bk.next_pre, t + c_.wr_to_pre);
-    g.next_wr = std::max(g.next_wr, t + c_.wr_to_wr_bg);
-    g.next_rd = std::max(g.next_rd, t + c_.wr_to_rd_bg);
-    rk.next_wr = std::max(rk.next_wr, t + c_.wr_to_wr);
-    rk.next_rd = std::max(rk.next_rd, t + c_.wr_to_rd);
-    rk.next_preab = std::max(rk.next_preab, t + c_.wr_to_preab);
-  } else {
-    bk.next_pre = std::max(bk.next_pre, t + c_.rd_to_pre);
-    g.next_rd = std::max(g.next_rd, t + c_.rd_to_rd_bg);
-    g.next_wr = std::max(g.next_wr, t + c_.rd_to_wr);
-    rk.next_rd = std::max(rk.next_rd, t + c_.rd_to_rd);
-    rk.next_wr = std::max(rk.next_wr, t + c_.rd_to_wr);
-    rk.next_preab = std::max(rk.next_preab, t + c_.rd_to_preab);
-  }
+  after_cas(c_, write, t, bk.next_pre, g.next_rd, g.next_wr, rk.next_rd, rk.next_wr, rk.next_preab);
   rank_switch(rk, write, t);
   const Cycle data_end = t + (write ? c_.write_data_begin : c_.read_data_begin) + c_.burst;
   ch.data_free = std::max(ch.data_free, data_end);
@@ -1295,10 +1295,10 @@ void BankModel::feed_held(Cycle c) {
   }
 }
 
-// advance() while decide() would take one_bank()'s closed form for a row hit, for the open page policy
-// on one channel: the same commands, issued in a loop that keeps the bank's, group's,
-// rank's and channel's timing in locals rather than going through decide(), issue() and
-// finish_cas() for each (a third of the work per burst; a test compares the two).
+// advance() while decide() would take one_bank()'s closed form for a row hit, with the
+// open page policy on one channel: the same commands, issued in a loop that keeps the
+// bank's, group's, rank's and channel's timing in locals rather than going through
+// decide(), issue() and finish_cas() for each (a test compares the two).
 // Returns true when advance() must stop (the limit, or `stop` set and time moving on);
 // false when the general search takes over: the oldest request misses the open row, a
 // refresh is due first, another bank has requests, or the queue has emptied.
@@ -1347,21 +1347,7 @@ bool BankModel::stream_row_hits(Cycle limit, const Scheduled* on_scheduled, bool
     }
     if (trace_ != nullptr) trace_->push_back({write ? Op::kWrite : Op::kRead, false, b, t});
     // finish_cas() for this bank's group, rank and channel.
-    if (write) {
-      bk_pre = std::max(bk_pre, t + c_.wr_to_pre);
-      g_wr = std::max(g_wr, t + c_.wr_to_wr_bg);
-      g_rd = std::max(g_rd, t + c_.wr_to_rd_bg);
-      rk_wr = std::max(rk_wr, t + c_.wr_to_wr);
-      rk_rd = std::max(rk_rd, t + c_.wr_to_rd);
-      rk_preab = std::max(rk_preab, t + c_.wr_to_preab);
-    } else {
-      bk_pre = std::max(bk_pre, t + c_.rd_to_pre);
-      g_rd = std::max(g_rd, t + c_.rd_to_rd_bg);
-      g_wr = std::max(g_wr, t + c_.rd_to_wr);
-      rk_rd = std::max(rk_rd, t + c_.rd_to_rd);
-      rk_wr = std::max(rk_wr, t + c_.rd_to_wr);
-      rk_preab = std::max(rk_preab, t + c_.rd_to_preab);
-    }
+    after_cas(c_, write, t, bk_pre, g_rd, g_wr, rk_rd, rk_wr, rk_preab);
     if (device_.ranks > 1) rank_switch(rk, write, t);
     data_free = std::max(data_free, t + data_begin + c_.burst);
     last_write = write;
