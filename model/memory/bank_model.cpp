@@ -370,6 +370,15 @@ void after_cas(const DramConstraints& c, bool write, std::uint64_t t, std::uint6
   later(rank_preab, write ? c.wr_to_preab : c.rd_to_preab);
 }
 
+// The earliest a column command may start from `from`, given its bank's, group's and
+// rank's earliest for its direction, the command bus and the data bus.
+std::uint64_t earliest_cas(const DramConstraints& c, bool write, std::uint64_t from, std::uint64_t bank,
+                           std::uint64_t group, std::uint64_t rank, std::uint64_t cmd_free, std::uint64_t data_free) {
+  const std::uint64_t data_begin = write ? c.write_data_begin : c.read_data_begin;
+  const std::uint64_t bus = data_free > data_begin ? data_free - data_begin : 0;
+  return std::max({from, bank, group, rank, cmd_free, bus});
+}
+
 }  // namespace
 
 DramAddress DramDevice::decode(std::uint64_t address) const {
@@ -774,15 +783,8 @@ bool BankModel::full() const {
   const Bank& bk = banks_[last_bank_];
   if (device_.buffer == RequestBuffer::kBankwise) return bk.count >= device_.queue_size;
   const Channel& ch = channels_[ranks_[bk.rank].channel];
-  switch (device_.buffer) {
-    case RequestBuffer::kBankwise:
-      break;
-    case RequestBuffer::kShared:
-      return ch.queued >= device_.queue_size;
-    case RequestBuffer::kReadWrite:
-      return ch.reads >= device_.queue_size_read || ch.writes >= device_.queue_size_write;
-  }
-  return false;
+  if (device_.buffer == RequestBuffer::kShared) return ch.queued >= device_.queue_size;
+  return ch.reads >= device_.queue_size_read || ch.writes >= device_.queue_size_write;
 }
 
 // What bank b would do next, as DRAMSys's BankMachine<policy>::evaluate with the
@@ -868,10 +870,8 @@ BankModel::Cycle BankModel::cas_time(const Bank& bk, bool write, Cycle now) cons
   const Group& g = groups_[bk.group];
   const Rank& rk = ranks_[bk.rank];
   const Channel& ch = channels_[rk.channel];
-  const Cycle data_begin = write ? c_.write_data_begin : c_.read_data_begin;
-  const Cycle bus = ch.data_free > data_begin ? ch.data_free - data_begin : 0;
-  return write ? std::max({now, bk.next_wr, g.next_wr, rk.next_wr, ch.cmd_free, bus})
-               : std::max({now, bk.next_rd, g.next_rd, rk.next_rd, ch.cmd_free, bus});
+  return write ? earliest_cas(c_, true, now, bk.next_wr, g.next_wr, rk.next_wr, ch.cmd_free, ch.data_free)
+               : earliest_cas(c_, false, now, bk.next_rd, g.next_rd, rk.next_rd, ch.cmd_free, ch.data_free);
 }
 
 // decide() in closed form when one bank holds every queued request, under FR-FCFS or
@@ -1026,9 +1026,15 @@ const BankModel::Decision& BankModel::decide_cached(Cycle now) const {
   return cached_;
 }
 
+// Takes slot s, whose column command has issued, out of its bank's queue and the
+// request buffer.
 void BankModel::unlink(std::int32_t s) {
   Slot& slot = slots_[s];
   Bank& bk = banks_[slot.bank];
+  Channel& ch = channels_[ranks_[bk.rank].channel];
+  --ch.queued;
+  --(slot.write ? ch.writes : ch.reads);
+  --queued_;
   if (slot.prev >= 0) {
     slots_[slot.prev].next = slot.next;
   } else {
@@ -1099,16 +1105,18 @@ void BankModel::finish_cas(const Decision& d, Cycle t) {
   last_done_ = std::max(last_done_, data_end + device_.response_delay);
   push_done(slot.id, last_done_);
 
-  const Kind kind = slot.classified ? slot.kind : Kind::kHit;
-  ++(kind == Kind::kHit ? counters_.row_hits : kind == Kind::kMiss ? counters_.row_misses : counters_.row_conflicts);
-  ++(write ? counters_.writes : counters_.reads);
-  counters_.energy_pj += write ? device_.energy.wr_pj : device_.energy.rd_pj;
-
+  tally_cas(slot, counters_);
   if (d.auto_precharge) close_bank(d.target, std::max(t + (write ? c_.wr_to_pre : c_.rd_to_pre), bk.next_pre));
-  --ch.queued;
-  --(write ? ch.writes : ch.reads);
-  --queued_;
   unlink(d.slot);
+}
+
+// A column command for slot's request in the counters: a burst, a row hit unless an ACT
+// or PRE was issued for it, its energy.
+void BankModel::tally_cas(const Slot& slot, DramCounters& n) const {
+  const Kind kind = slot.classified ? slot.kind : Kind::kHit;
+  ++(kind == Kind::kHit ? n.row_hits : kind == Kind::kMiss ? n.row_misses : n.row_conflicts);
+  ++(slot.write ? n.writes : n.reads);
+  n.energy_pj += slot.write ? device_.energy.wr_pj : device_.energy.rd_pj;
 }
 
 void BankModel::issue(const Decision& d) {
@@ -1310,7 +1318,7 @@ bool BankModel::stream_row_hits(Cycle limit, const Scheduled* on_scheduled, bool
   Channel& ch = channels_[rk.channel];
   if (bk.open_row < 0) return false;
   const auto open_row = static_cast<std::uint32_t>(bk.open_row);
-  Cycle bk_rd = bk.next_rd, bk_wr = bk.next_wr, bk_pre = bk.next_pre;
+  Cycle bk_pre = bk.next_pre;  // a column command leaves the bank's next_rd/next_wr as they are
   Cycle g_rd = g.next_rd, g_wr = g.next_wr;
   Cycle rk_rd = rk.next_rd, rk_wr = rk.next_wr, rk_preab = rk.next_preab;
   Cycle cmd_free = ch.cmd_free, data_free = ch.data_free, last_done = last_done_;
@@ -1324,10 +1332,8 @@ bool BankModel::stream_row_hits(Cycle limit, const Scheduled* on_scheduled, bool
     if (slot.row != open_row) break;
     const bool write = slot.write;
     const Cycle from = std::max(now_, slot.ready);
-    const Cycle data_begin = write ? c_.write_data_begin : c_.read_data_begin;
-    const Cycle bus = data_free > data_begin ? data_free - data_begin : 0;
-    const Cycle t = write ? std::max({from, bk_wr, g_wr, rk_wr, cmd_free, bus})
-                          : std::max({from, bk_rd, g_rd, rk_rd, cmd_free, bus});
+    const Cycle t = write ? earliest_cas(c_, true, from, bk.next_wr, g_wr, rk_wr, cmd_free, data_free)
+                          : earliest_cas(c_, false, from, bk.next_rd, g_rd, rk_rd, cmd_free, data_free);
     if (t >= next_refresh_due_) break;
     if (t > limit || (stop && t > now_)) {
       // decide() would return this command next: kept for decide_cached() below.
@@ -1349,17 +1355,12 @@ bool BankModel::stream_row_hits(Cycle limit, const Scheduled* on_scheduled, bool
     // finish_cas() for this bank's group, rank and channel.
     after_cas(c_, write, t, bk_pre, g_rd, g_wr, rk_rd, rk_wr, rk_preab);
     if (device_.ranks > 1) rank_switch(rk, write, t);
-    data_free = std::max(data_free, t + data_begin + c_.burst);
+    const Cycle data_end = t + (write ? c_.write_data_begin : c_.read_data_begin) + c_.burst;
+    data_free = std::max(data_free, data_end);
     last_write = write;
-    last_done = std::max(last_done, t + data_begin + c_.burst + device_.response_delay);
+    last_done = std::max(last_done, data_end + device_.response_delay);
     cmd_free = std::max(cmd_free, t + c_.cas_cycles);
-    const Kind kind = slot.classified ? slot.kind : Kind::kHit;
-    ++(kind == Kind::kHit ? n.row_hits : kind == Kind::kMiss ? n.row_misses : n.row_conflicts);
-    ++(write ? n.writes : n.reads);
-    n.energy_pj += write ? device_.energy.wr_pj : device_.energy.rd_pj;
-    --ch.queued;
-    --(write ? ch.writes : ch.reads);
-    --queued_;
+    tally_cas(slot, n);
     const std::uint64_t id = slot.id;
     unlink(s);
     if (queued_ == 0) handed_over = true;  // a request pushed now may catch up with refreshes first
@@ -1374,7 +1375,7 @@ bool BankModel::stream_row_hits(Cycle limit, const Scheduled* on_scheduled, bool
       if (active_banks_.size() != 1) handed_over = true;
     }
   }
-  bk.next_rd = bk_rd, bk.next_wr = bk_wr, bk.next_pre = bk_pre;
+  bk.next_pre = bk_pre;
   g.next_rd = g_rd, g.next_wr = g_wr;
   rk.next_rd = rk_rd, rk.next_wr = rk_wr, rk.next_preab = rk_preab;
   ch.cmd_free = cmd_free, ch.data_free = data_free, ch.last_cas_write = last_write;

@@ -298,6 +298,7 @@ class BankModel {
   void issue(const Decision& d);
   void close_bank(std::uint32_t b, Cycle at);
   void finish_cas(const Decision& d, Cycle at);
+  void tally_cas(const Slot& slot, DramCounters& n) const;
   void rank_switch(const Rank& rk, bool write, Cycle at);
   void push_done(std::uint64_t id, Cycle done);
   bool stream_row_hits(Cycle limit, const Scheduled* on_scheduled, bool& stop);
