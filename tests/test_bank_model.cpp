@@ -998,6 +998,87 @@ TEST(BankModel, ClosedFormForRowHitsMatchesTheGeneralSearch) {
   }
 }
 
+// --- In arrival order (serve, dram_scheduling: in_order) ---------------------------
+
+// The hand counts above, each burst's commands issued at once in arrival order.
+TEST(BankModelInOrder, LatenciesAsCountedForTheController) {
+  REQUIRE_CONFIGS();
+  BankModel m(ddr4());
+  std::vector<DramCommand> log;
+  m.trace(&log);
+  EXPECT_EQ(m.serve(false, address(0, 0, 5), at(0)), at(31));         // miss: ACT 1, RD 14
+  EXPECT_EQ(m.serve(false, address(0, 0, 5, 1), at(100)), at(118));   // hit: RD 101
+  EXPECT_EQ(m.serve(false, address(0, 0, 6), at(200)), at(244));      // conflict: PRE 201, ACT 214, RD 227
+  // four write bursts to bank 1 (group 0), ready at 301..304: ACT 301, WR 314 and
+  // tCCD_L 5 apart, the last at 329, its data 329 + WL 12 to 345
+  EXPECT_EQ(m.serve(true, address(0, 1, 7), at(300), 4), at(345));
+  EXPECT_EQ(commands(log),
+            "ACT b0@1 RD b0@14 RD b0@101 PRE b0@201 ACT b0@214 RD b0@227 ACT b1@301 WR b1@314 WR b1@319 WR b1@324 "
+            "WR b1@329");
+  // a burst that needed an ACT is a miss, with a PRE first a conflict; the write's later
+  // bursts hit the row its first opened
+  EXPECT_EQ(m.counters().row_misses, 2u);
+  EXPECT_EQ(m.counters().row_conflicts, 1u);
+  EXPECT_EQ(m.counters().row_hits, 4u);
+  EXPECT_EQ(m.counters().writes, 4u);
+}
+
+TEST(BankModelInOrder, RefreshAsCountedForTheController) {
+  REQUIRE_CONFIGS();
+  {
+    BankModel m(ddr4());
+    std::vector<DramCommand> log;
+    m.trace(&log);
+    EXPECT_EQ(m.serve(false, address(0, 0, 5), at(7279)), at(7553));
+    EXPECT_EQ(commands(log), "REF r0@7280 ACT b0@7523 RD b0@7536");
+  }
+  {
+    BankModel m(ddr4());
+    std::vector<DramCommand> log;
+    m.serve(false, address(0, 0, 5), at(0));
+    m.trace(&log);
+    EXPECT_EQ(m.serve(false, address(0, 0, 5, 1), at(7279)), at(7566));
+    EXPECT_EQ(commands(log), "PREAB r0@7280 REF r0@7293 ACT b0@7536 RD b0@7549");
+  }
+  {
+    BankModel m(ddr4());
+    std::vector<DramCommand> log;
+    m.trace(&log);
+    EXPECT_EQ(m.serve(false, address(0, 0, 5), at(7278)), at(7597));
+    EXPECT_EQ(commands(log), "ACT b0@7279 PREAB r0@7311 REF r0@7324 ACT b0@7567 RD b0@7580");
+  }
+}
+
+TEST(BankModelInOrder, RejectsWhatPushRejects) {
+  REQUIRE_CONFIGS();
+  BankModel m(ddr4());
+  m.serve(false, address(0, 0, 5), at(10));
+  EXPECT_THROW(m.serve(false, address(0, 0, 5), at(9)), Error);                         // back in time
+  EXPECT_THROW(m.serve(false, (std::uint64_t{1} << 32) - 64, at(10), 2), Error);        // past the end
+  EXPECT_THROW(m.serve(false, address(0, 0, 5), at(10), 0), Error);                     // no bursts
+  m.push(1, false, address(0, 0, 5), at(10));
+  EXPECT_THROW(m.serve(false, address(0, 0, 5), at(10)), Error);  // mixed with the controller
+}
+
+// Where one bank holds every request, the FIFO controller serves them in arrival order
+// too, and what it adds (its buffer, the held requests) never delays a burst there:
+// the same completions as serve(), under the random traffic above (which fills the
+// buffer), at every cycle.
+TEST(BankModelInOrder, OneBankAsTheFifoController) {
+  REQUIRE_CONFIGS();
+  DramDevice d = ddr4();
+  d.scheduler = DramScheduler::kFifo;
+  Requests q = random_requests(d, 31);
+  for (auto& a : q.address) a %= std::uint64_t{1} << 28;  // bank 0
+  const auto controller = ahead(d, q.address, q.write, q.arrival);
+  BankModel m(d);
+  ASSERT_EQ(controller.size(), q.address.size());
+  for (std::size_t i = 0; i < q.address.size(); ++i) {
+    ASSERT_EQ(controller[i].first, i);
+    ASSERT_EQ(m.serve(q.write[i], q.address[i], q.arrival[i]), controller[i].second) << i;
+  }
+}
+
 TEST(BankModel, MatchesDramSysOnDdr4Example) {
   REQUIRE_CONFIGS();
   std::vector<std::uint64_t> sequential, strided, random;

@@ -108,6 +108,8 @@ const std::map<std::string, Key>& keys() {
                                 {{"simple", DramModel::kSimple}, {"dramsys", DramModel::kDramSys}, {"banked", DramModel::kBanked}})},
       {"dram_memspec", {[](ArchConfig& c, const std::string& v) { c.dram_memspec = v; },
                         [](const ArchConfig& c) { return c.dram_memspec; }}},
+      {"dram_scheduling", choice_key("dram_scheduling", &ArchConfig::dram_scheduling,
+                                     {{"controller", DramScheduling::kController}, {"in_order", DramScheduling::kInOrder}})},
       {"dram_latency_cycles", number_key("dram_latency_cycles", &ArchConfig::dram_latency_cycles)},
       {"dram_bytes_per_cycle", number_key("dram_bytes_per_cycle", &ArchConfig::dram_bytes_per_cycle)},
       {"dram_bytes", number_key("dram_bytes", &ArchConfig::dram_bytes)},

@@ -20,6 +20,11 @@ enum class OsDrain { kShift, kParallel };
 // (docs/timing.md); dramsys: DRAMSys's controller and JEDEC timings underneath;
 // banked: the project's own bank model of the same device (model/memory/bank_model.h).
 enum class DramModel { kSimple, kDramSys, kBanked };
+// banked: how requests are scheduled. controller: DRAMSys's controller as configured
+// (request buffer, scheduler, answers once final; the same cycles as DRAMSys);
+// in_order: each transaction's commands at once, in arrival order (BankModel::serve),
+// answered in its BEGIN_REQ call as the simple model's, for sweeps (docs/timing.md §6).
+enum class DramScheduling { kController, kInOrder };
 // What computes a pass: the cost model's formulas and the integer core (cost), or the
 // PE array's RTL (rtl/pe_pass.sv, verilated into the platform; built with Verilator at
 // the square sizes of kRtlPeSizes).
@@ -86,6 +91,7 @@ struct ArchConfig {
   // dramsys and banked: one of DRAMSys's shipped configurations by name
   // (ddr4-example, ...) or a path to a DRAMSys configuration JSON.
   std::string dram_memspec = "ddr4-example";
+  DramScheduling dram_scheduling = DramScheduling::kController;
   std::uint32_t dram_latency_cycles = 40;          // per access
   std::uint32_t dram_bytes_per_cycle = 16;
   std::uint32_t dram_bytes = 64u << 20;

@@ -357,10 +357,12 @@ std::uint64_t field(std::uint64_t address, const std::vector<DramDevice::MappedB
 }
 
 // The bank's, its group's and its rank's earliest next commands after a column command
-// at t (the same bank's column commands are bounded by its ACT alone).
-void after_cas(const DramConstraints& c, bool write, std::uint64_t t, std::uint64_t& bank_pre,
-               std::uint64_t& group_rd, std::uint64_t& group_wr, std::uint64_t& rank_rd, std::uint64_t& rank_wr,
-               std::uint64_t& rank_preab) {
+// at t (the same bank's column commands are bounded by its ACT alone). Inlined: called
+// per burst.
+[[gnu::always_inline]] inline void after_cas(const DramConstraints& c, bool write, std::uint64_t t,
+                                             std::uint64_t& bank_pre, std::uint64_t& group_rd, std::uint64_t& group_wr,
+                                             std::uint64_t& rank_rd, std::uint64_t& rank_wr,
+                                             std::uint64_t& rank_preab) {
   auto later = [t](std::uint64_t& x, unsigned gap) { x = std::max(x, t + gap); };
   later(bank_pre, write ? c.wr_to_pre : c.rd_to_pre);
   later(group_rd, write ? c.wr_to_rd_bg : c.rd_to_rd_bg);
@@ -866,7 +868,7 @@ bool BankModel::bank_candidate(std::uint32_t b, Cycle now, Decision& out) const 
 }
 
 // The earliest bank bk may start a column command from `now`.
-BankModel::Cycle BankModel::cas_time(const Bank& bk, bool write, Cycle now) const {
+[[gnu::always_inline]] inline BankModel::Cycle BankModel::cas_time(const Bank& bk, bool write, Cycle now) const {
   const Group& g = groups_[bk.group];
   const Rank& rk = ranks_[bk.rank];
   const Channel& ch = channels_[rk.channel];
@@ -1089,25 +1091,30 @@ void BankModel::push_done(std::uint64_t id, Cycle done) {
 }
 
 void BankModel::finish_cas(const Decision& d, Cycle t) {
-  Slot& slot = slots_[d.slot];
-  Bank& bk = banks_[d.target];
+  const Slot& slot = slots_[d.slot];
+  column_command(slot, d.auto_precharge, t);
+  push_done(slot.id, last_done_);
+  unlink(d.slot);
+}
+
+// What a column command at t for slot's request leaves: its bank's, group's and rank's
+// timing, its data on the bus, the response time (last_done_), the counters, and with
+// auto-precharge the bank closed. Inlined: serve() and finish_cas() call it per burst.
+[[gnu::always_inline]] inline void BankModel::column_command(const Slot& slot, bool auto_precharge, Cycle t) {
+  Bank& bk = banks_[slot.bank];
   Group& g = groups_[bk.group];
   Rank& rk = ranks_[bk.rank];
   Channel& ch = channels_[rk.channel];
-  const bool write = d.op == Op::kWrite;
+  const bool write = slot.write;
   after_cas(c_, write, t, bk.next_pre, g.next_rd, g.next_wr, rk.next_rd, rk.next_wr, rk.next_preab);
-  rank_switch(rk, write, t);
+  if (device_.ranks > 1) rank_switch(rk, write, t);
   const Cycle data_end = t + (write ? c_.write_data_begin : c_.read_data_begin) + c_.burst;
   ch.data_free = std::max(ch.data_free, data_end);
   ch.last_cas_write = write;
-
   // Responses leave in command order (RespQueueFifo.cpp).
   last_done_ = std::max(last_done_, data_end + device_.response_delay);
-  push_done(slot.id, last_done_);
-
   tally_cas(slot, counters_);
-  if (d.auto_precharge) close_bank(d.target, std::max(t + (write ? c_.wr_to_pre : c_.rd_to_pre), bk.next_pre));
-  unlink(d.slot);
+  if (auto_precharge) close_bank(slot.bank, std::max(t + (write ? c_.wr_to_pre : c_.rd_to_pre), bk.next_pre));
 }
 
 // A column command for slot's request in the counters: a burst, a row hit unless an ACT
@@ -1284,6 +1291,73 @@ void BankModel::offer(std::uint64_t id, bool write, std::uint64_t address, std::
     return;
   }
   held_.push_back({id, address, std::max(arrival_ps, none_held ? last_arrival_ps_ : held_.back().arrival_ps), write});
+}
+
+std::uint64_t BankModel::serve(bool write, std::uint64_t address, std::uint64_t arrival_ps, unsigned bursts) {
+  const std::uint64_t burst = device_.bytes_per_burst();
+  const std::uint64_t first = address / burst * burst;
+  if (queued_ > 0 || held_head_ < held_.size()) throw Error("BankModel: serve() while requests are queued");
+  if (arrival_ps < last_arrival_ps_)
+    throw Error(fmt::format("BankModel: a request arrives at {} ps, before the previous one ({} ps)", arrival_ps,
+                            last_arrival_ps_));
+  if (bursts == 0 || first >= capacity_ || bursts - 1 >= (capacity_ - first) / burst)
+    throw Error(fmt::format("BankModel: {} bursts from {:#x} do not fit the {} MiB device", bursts, address,
+                            device_.capacity_bytes() >> 20));
+  last_arrival_ps_ = arrival_ps;
+  const Cycle arrival_ready = cycle_ceil(arrival_ps) + device_.request_delay;
+  const bool auto_precharge = device_.page_policy == PagePolicy::kClosed;
+  // A slot of the request buffer, never queued, holds the burst being served: issue()
+  // reads its row and notes in it how the burst found the bank.
+  const std::int32_t s = free_slots_.back();
+  Slot& slot = slots_[s];
+  for (std::uint64_t a = first; a < first + bursts * burst; a += burst) {
+    const DramAddress d = decode(a);
+    slot.bank = d.bank;
+    slot.row = d.row;
+    slot.write = write;
+    slot.classified = false;
+    last_ready_ = std::max(arrival_ready, last_ready_ + 1);  // the arbiter's one request per clock
+    Bank& bk = banks_[d.bank];
+    const Group& g = groups_[bk.group];
+    const Rank& rk = ranks_[bk.rank];
+    Channel& ch = channels_[rk.channel];
+    for (;;) {
+      // The burst's next command, no earlier than the last one issued; from its due
+      // time on, a refresh goes first (and may close the bank).
+      const Cycle from = std::max(now_, last_ready_);
+      if (bk.open_row == static_cast<std::int64_t>(d.row)) {
+        const Cycle t = cas_time(bk, write, from);
+        if (t >= next_refresh_due_) {
+          catch_up_refresh(t);
+          continue;
+        }
+        now_ = t;
+        if (trace_ != nullptr) trace_->push_back({write ? Op::kWrite : Op::kRead, auto_precharge, d.bank, t});
+        column_command(slot, auto_precharge, t);
+        ch.cmd_free = std::max(ch.cmd_free, t + c_.cas_cycles);
+        break;
+      }
+      Decision next;
+      next.issue = true;
+      next.target = d.bank;
+      next.slot = s;
+      if (bk.open_row >= 0) {
+        next.op = Op::kPre;
+        next.time = std::max({from, bk.next_pre, rk.next_pre, ch.cmd_free});
+      } else {
+        next.op = Op::kAct;
+        next.time = std::max({from, bk.next_act, g.next_act, rk.next_act, ch.cmd_free});
+      }
+      if (next.time >= next_refresh_due_) {
+        catch_up_refresh(next.time);
+        continue;
+      }
+      now_ = next.time;
+      issue(next);
+    }
+  }
+  ++version_;
+  return ps(last_done_);
 }
 
 // The held requests enter after the commands of cycle `c`, as DRAMSys's arbiter retries

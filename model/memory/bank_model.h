@@ -227,6 +227,16 @@ class BankModel {
   // only after it, so nothing decided by then depends on it. nullopt: not even time 0.
   std::optional<std::uint64_t> decided_before_ps(std::uint64_t arrival_ps) const;
 
+  // The alternative to the controller above (dram_scheduling: in_order, docs/timing.md
+  // §6): a request of `bursts` consecutive bursts from the one containing address gets
+  // its commands at once, in arrival order, each burst's as early as the timings allow
+  // and no earlier than the previous command (no request buffer, no reordering, a
+  // refresh at its due time as the controller's); returns when the last burst's data
+  // has moved. Open and Closed page policies (Closed: auto-precharge); the scheduler
+  // and buffer settings are not used. Arrivals must not decrease; not to be mixed with
+  // push or offer. Throws qacc::Error as push does.
+  std::uint64_t serve(bool write, std::uint64_t address, std::uint64_t arrival_ps, unsigned bursts = 1);
+
   // Whether decisions may take the closed forms for one bank's requests (one_bank and
   // stream_row_hits in bank_model.cpp) where they apply; off, every decision runs the
   // general search. The commands and completions are the same either way (a test
@@ -298,6 +308,7 @@ class BankModel {
   void issue(const Decision& d);
   void close_bank(std::uint32_t b, Cycle at);
   void finish_cas(const Decision& d, Cycle at);
+  void column_command(const Slot& slot, bool auto_precharge, Cycle t);
   void tally_cas(const Slot& slot, DramCounters& n) const;
   void rank_switch(const Rank& rk, bool write, Cycle at);
   void push_done(std::uint64_t id, Cycle done);

@@ -1,5 +1,6 @@
 #include "model/memory/banked_backend.h"
 
+#include <algorithm>
 #include <limits>
 #include <vector>
 
@@ -38,10 +39,17 @@ class Picoseconds {
 class BankedBackend : public sc_core::sc_module, public DramTimingBackend {
  public:
   BankedBackend(sc_core::sc_module_name name, const ArchConfig& config)
-      : sc_module(name), clock_(config.cycle_ns()), model_(load(config)) {
+      : sc_module(name),
+        clock_(config.cycle_ns()),
+        model_(load(config)),
+        in_order_(config.dram_scheduling == DramScheduling::kInOrder) {
     const DramDevice& d = model_.device();
-    describe_ = fmt::format("banked {} ({} MiB, {} B bursts, {:.2f} B/cycle peak)", d.name, d.capacity_bytes() >> 20,
-                            d.bytes_per_burst(), peak_bytes_per_cycle());
+    describe_ = fmt::format("banked {} ({} MiB, {} B bursts, {:.2f} B/cycle peak{})", d.name, d.capacity_bytes() >> 20,
+                            d.bytes_per_burst(), peak_bytes_per_cycle(), in_order_ ? ", in order" : "");
+    if (in_order_ && d.page_policy != PagePolicy::kOpen && d.page_policy != PagePolicy::kClosed)
+      throw UsageError(fmt::format(
+          "config key dram_scheduling: in_order takes the Open or Closed page policy, and {} has an adaptive one",
+          config.dram_memspec));
     if (d.capacity_bytes() < config.dram_bytes)
       throw UsageError(fmt::format("config key dram_bytes: {} bytes exceed {} ({} bytes)", config.dram_bytes, d.name,
                                    d.capacity_bytes()));
@@ -51,11 +59,18 @@ class BankedBackend : public sc_core::sc_module, public DramTimingBackend {
     dont_initialize();
   }
 
-  void begin(tlm::tlm_generic_payload& trans, const sc_core::sc_time& delay) override {
+  std::optional<sc_core::sc_time> begin(tlm::tlm_generic_payload& trans, const sc_core::sc_time& delay) override {
     const std::uint64_t burst = model_.device().bytes_per_burst();
     const std::uint64_t first = trans.get_address() / burst * burst;
     const std::uint64_t end = trans.get_address() + trans.get_data_length();
     const std::uint64_t arrival = ps_.of(sc_core::sc_time_stamp() + delay);
+    if (in_order_) {
+      // A transaction of no bytes still takes a burst.
+      const auto bursts = static_cast<unsigned>(std::max<std::uint64_t>(1, (end - first + burst - 1) / burst));
+      const std::uint64_t done = model_.serve(trans.is_write(), first, arrival, bursts);
+      if (timeline_ != nullptr) record_commands();
+      return ps_.time(done);
+    }
     trans.acquire();
     // Each burst goes to the model under its transaction's index: the transaction is
     // done when the last of them is.
@@ -73,9 +88,11 @@ class BankedBackend : public sc_core::sc_module, public DramTimingBackend {
       ++open_[index].left;
     }
     wake_by(model_.earliest_done_ps(arrival));
+    return std::nullopt;
   }
 
   std::optional<sc_core::sc_time> run_ahead(const sc_core::sc_time& no_request_before) override {
+    if (in_order_) return std::nullopt;  // every transaction answered in its begin()
     const auto limit = model_.decided_before_ps(ps_.of(no_request_before));
     if (!limit) return std::nullopt;
     stop_on_answer_ = true;
@@ -165,6 +182,7 @@ class BankedBackend : public sc_core::sc_module, public DramTimingBackend {
   Clock clock_;
   Picoseconds ps_;
   BankModel model_;
+  bool in_order_;  // dram_scheduling: in_order
   std::string describe_;
   Respond respond_;
   std::vector<Open> open_;  // transactions begun and not answered, by index

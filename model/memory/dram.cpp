@@ -98,14 +98,19 @@ tlm::tlm_sync_enum Dram::nb_transport_fw(tlm::tlm_generic_payload& t, tlm::tlm_p
     send_next_response();
     return tlm::TLM_COMPLETED;
   }
-  // The simple model completes every transaction in its BEGIN_REQ call, so no other
-  // phase reaches it.
+  // The simple model (and a backend that knows the time at once) completes a
+  // transaction in its BEGIN_REQ call, so no other phase reaches it.
   if (phase != tlm::BEGIN_REQ) fail("{}: unexpected phase {} in nb_transport_fw", name(), static_cast<unsigned>(phase));
   if (!serve(t)) return tlm::TLM_COMPLETED;  // an error response, at once
   if (backend_) {
-    backend_->begin(t, delay);
-    phase = tlm::END_REQ;
-    return tlm::TLM_UPDATED;
+    const std::optional<sc_core::sc_time> done = backend_->begin(t, delay);
+    if (!done) {
+      phase = tlm::END_REQ;
+      return tlm::TLM_UPDATED;
+    }
+    delay = *done - sc_core::sc_time_stamp();
+    phase = tlm::BEGIN_RESP;
+    return tlm::TLM_COMPLETED;
   }
   const std::uint64_t arrival = clock_.cycles(sc_core::sc_time_stamp() + delay);
   const std::uint64_t data = timing::dram_access_cycles(config_, t.get_data_length()) - config_.dram_latency_cycles;

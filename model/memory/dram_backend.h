@@ -30,10 +30,11 @@ class DramTimingBackend {
   // once the time is final, earlier.
   using Respond = std::function<void(tlm::tlm_generic_payload&, const sc_core::sc_time& at)>;
   virtual ~DramTimingBackend() = default;
-  // Starts the transaction's timing at now + delay; calls `respond` (set once,
-  // before the simulation) with the time its data has moved. Holds a reference to it
-  // (acquire) until then.
-  virtual void begin(tlm::tlm_generic_payload& trans, const sc_core::sc_time& delay) = 0;
+  // Starts the transaction's timing at now + delay. Returns the time its data has moved
+  // where that is known at once (banked with dram_scheduling: in_order); otherwise
+  // nullopt, and it calls `respond` (set once, before the simulation) with that time
+  // later, holding a reference to the transaction (acquire) until then.
+  virtual std::optional<sc_core::sc_time> begin(tlm::tlm_generic_payload& trans, const sc_core::sc_time& delay) = 0;
   virtual void on_response(Respond respond) = 0;
   // For the one initiator of timed transactions (the DMA), when it can issue nothing
   // until a response frees one of its places: it begins no transaction arriving before

@@ -111,7 +111,7 @@ class DramSysBackend : public sc_core::sc_module, public DramTimingBackend {
     SC_THREAD(send);
   }
 
-  void begin(tlm::tlm_generic_payload& trans, const sc_core::sc_time& delay) override {
+  std::optional<sc_core::sc_time> begin(tlm::tlm_generic_payload& trans, const sc_core::sc_time& delay) override {
     // Whole bursts covering the transaction, aligned as DRAMSys requires.
     const std::uint64_t first = trans.get_address() / burst_bytes_ * burst_bytes_;
     const std::uint64_t end = trans.get_address() + trans.get_data_length();
@@ -132,6 +132,7 @@ class DramSysBackend : public sc_core::sc_module, public DramTimingBackend {
       pending_.push_back({child, at});
     }
     queued_.notify(sc_core::SC_ZERO_TIME);
+    return std::nullopt;
   }
 
   void on_response(Respond respond) override { respond_ = std::move(respond); }
