@@ -85,6 +85,7 @@ constexpr const char* kAllKeys =
     "dma_max_outstanding: 3\n"
     "dram_model: dramsys\n"
     "dram_memspec: lpddr4-example\n"
+    "dram_scheduling: in_order\n"
     "dram_latency_cycles: 55\n"
     "dram_bytes_per_cycle: 24\n"
     "dram_bytes: 2097152\n"
@@ -128,6 +129,7 @@ TEST(ArchConfig, LoadsEveryKeyFromYaml) {
   EXPECT_EQ(c.dma_max_outstanding, 3u);
   EXPECT_EQ(c.dram_model, DramModel::kDramSys);
   EXPECT_EQ(c.dram_memspec, "lpddr4-example");
+  EXPECT_EQ(c.dram_scheduling, DramScheduling::kInOrder);
   EXPECT_EQ(c.dram_latency_cycles, 55u);
   EXPECT_EQ(c.dram_bytes_per_cycle, 24u);
   EXPECT_EQ(c.dram_bytes, 2097152u);
@@ -146,7 +148,7 @@ TEST(ArchConfig, DescribeRoundTripsThroughAFile) {
   const ArchConfig c = load_arch_config(first.path());
   const auto lines = describe(c);
   // Every key of the file, once each.
-  EXPECT_EQ(lines.size(), 39u);
+  EXPECT_EQ(lines.size(), 40u);
   std::map<std::string, std::string> values(lines.begin(), lines.end());
   EXPECT_EQ(values.size(), lines.size());
   EXPECT_EQ(values["dataflow"], "os");
