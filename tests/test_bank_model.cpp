@@ -1006,9 +1006,9 @@ TEST(BankModelInOrder, LatenciesAsCountedForTheController) {
   BankModel m(ddr4());
   std::vector<DramCommand> log;
   m.trace(&log);
-  EXPECT_EQ(m.serve(false, address(0, 0, 5), at(0)), at(31));         // miss: ACT 1, RD 14
-  EXPECT_EQ(m.serve(false, address(0, 0, 5, 1), at(100)), at(118));   // hit: RD 101
-  EXPECT_EQ(m.serve(false, address(0, 0, 6), at(200)), at(244));      // conflict: PRE 201, ACT 214, RD 227
+  EXPECT_EQ(m.serve(false, address(0, 0, 5), at(0)), at(31));        // miss: ACT 1, RD 14
+  EXPECT_EQ(m.serve(false, address(0, 0, 5, 1), at(100)), at(118));  // hit: RD 101
+  EXPECT_EQ(m.serve(false, address(0, 0, 6), at(200)), at(244));     // conflict: PRE 201, ACT 214, RD 227
   // four write bursts to bank 1 (group 0), ready at 301..304: ACT 301, WR 314 and
   // tCCD_L 5 apart, the last at 329, its data 329 + WL 12 to 345
   EXPECT_EQ(m.serve(true, address(0, 1, 7), at(300), 4), at(345));
@@ -1053,17 +1053,17 @@ TEST(BankModelInOrder, RejectsWhatPushRejects) {
   REQUIRE_CONFIGS();
   BankModel m(ddr4());
   m.serve(false, address(0, 0, 5), at(10));
-  EXPECT_THROW(m.serve(false, address(0, 0, 5), at(9)), Error);                         // back in time
-  EXPECT_THROW(m.serve(false, (std::uint64_t{1} << 32) - 64, at(10), 2), Error);        // past the end
-  EXPECT_THROW(m.serve(false, address(0, 0, 5), at(10), 0), Error);                     // no bursts
+  EXPECT_THROW(m.serve(false, address(0, 0, 5), at(9)), Error);                   // back in time
+  EXPECT_THROW(m.serve(false, (std::uint64_t{1} << 32) - 64, at(10), 2), Error);  // past the end
+  EXPECT_THROW(m.serve(false, address(0, 0, 5), at(10), 0), Error);               // no bursts
   m.push(1, false, address(0, 0, 5), at(10));
   EXPECT_THROW(m.serve(false, address(0, 0, 5), at(10)), Error);  // mixed with the controller
 }
 
 // Where one bank holds every request, the FIFO controller serves them in arrival order
 // too, and what it adds (its buffer, the held requests) never delays a burst there:
-// the same completions as serve(), under the random traffic above (which fills the
-// buffer), at every cycle.
+// the same completion times as serve(), under the random traffic above (which fills
+// the buffer).
 TEST(BankModelInOrder, OneBankAsTheFifoController) {
   REQUIRE_CONFIGS();
   DramDevice d = ddr4();
