@@ -9,6 +9,7 @@
 
 #include "base/error.h"
 #include "model/memory/bank_model.h"
+#include "model/sim/log.h"
 #include "model/sim/clock.h"
 
 namespace qacc {
@@ -36,6 +37,18 @@ class Picoseconds {
   sc_core::sc_time max_;  // sc_max_time(), a library call each time
 };
 
+// Whether every address below `bytes` decodes to the same bank: no channel, rank, bank
+// group or bank bit (nor a bit XORed into one) varies there.
+bool one_bank(const DramDevice& d, std::uint64_t bytes) {
+  const auto varies = [bytes](const std::vector<DramDevice::MappedBit>& field) {
+    for (const DramDevice::MappedBit& b : field)
+      if ((b.bit < 64 && (std::uint64_t{1} << b.bit) < bytes) || (b.xor_with & (bytes - 1)) != 0) return true;
+    return false;
+  };
+  const DramDevice::Mapping& m = d.mapping;
+  return !varies(m.channel) && !varies(m.rank) && !varies(m.bank_group) && !varies(m.bank);
+}
+
 class BankedBackend : public sc_core::sc_module, public DramTimingBackend {
  public:
   BankedBackend(sc_core::sc_module_name name, const ArchConfig& config)
@@ -53,6 +66,11 @@ class BankedBackend : public sc_core::sc_module, public DramTimingBackend {
     if (d.capacity_bytes() < config.dram_bytes)
       throw UsageError(fmt::format("config key dram_bytes: {} bytes exceed {} ({} bytes)", config.dram_bytes, d.name,
                                    d.capacity_bytes()));
+    if (in_order_ && !one_bank(d, config.dram_bytes))
+      log::warning(*this,
+                   "dram_scheduling: in_order: the DRAM's {} bytes span several banks of {}, whose requests it never "
+                   "overlaps (pessimistic against the controller; docs/timing.md §6)",
+                   config.dram_bytes, d.name);
     SC_HAS_PROCESS(BankedBackend);
     SC_METHOD(step);
     sensitive << wake_;
