@@ -620,6 +620,12 @@ BankModel::BankModel(DramDevice device) : device_(std::move(device)) {
   group_field_ = compile(m.bank_group);
   bank_field_ = compile(m.bank);
   row_field_ = compile(m.row);
+  bank_row_bits_ = ~std::uint64_t{0};
+  if (simple_mapping_) {
+    bank_row_bits_ = 0;
+    for (const FieldDecoder* f : {&channel_field_, &rank_field_, &group_field_, &bank_field_, &row_field_})
+      bank_row_bits_ |= f->mask << f->shift;
+  }
   // FR-FCFS with a fixed page policy needs only the oldest request and the oldest row hit.
   scan_all_ = device_.scheduler != DramScheduler::kFrFcfs ||
               (device_.page_policy != PagePolicy::kOpen && device_.page_policy != PagePolicy::kClosed);
@@ -1300,7 +1306,7 @@ std::uint64_t BankModel::serve(bool write, std::uint64_t address, std::uint64_t 
   if (arrival_ps < last_arrival_ps_)
     throw Error(fmt::format("BankModel: a request arrives at {} ps, before the previous one ({} ps)", arrival_ps,
                             last_arrival_ps_));
-  if (bursts == 0 || first >= capacity_ || bursts - 1 >= (capacity_ - first) / burst)
+  if (bursts == 0 || first >= capacity_ || first + std::uint64_t{bursts} * burst > capacity_)
     throw Error(fmt::format("BankModel: {} bursts from {:#x} do not fit the {} MiB device", bursts, address,
                             device_.capacity_bytes() >> 20));
   last_arrival_ps_ = arrival_ps;
@@ -1310,11 +1316,17 @@ std::uint64_t BankModel::serve(bool write, std::uint64_t address, std::uint64_t 
   // reads its row and notes in it how the burst found the bank.
   const std::int32_t s = free_slots_.back();
   Slot& slot = slots_[s];
+  slot.write = write;
+  DramAddress d;
+  std::uint64_t decoded = ~first;  // the address d holds; a burst that differs from it
+                                   // only in column bits lies in the same bank and row
   for (std::uint64_t a = first; a < first + bursts * burst; a += burst) {
-    const DramAddress d = decode(a);
-    slot.bank = d.bank;
-    slot.row = d.row;
-    slot.write = write;
+    if (((a ^ decoded) & bank_row_bits_) != 0) {
+      d = decode(a);
+      decoded = a;
+      slot.bank = d.bank;
+      slot.row = d.row;
+    }
     slot.classified = false;
     last_ready_ = std::max(arrival_ready, last_ready_ + 1);  // the arbiter's one request per clock
     Bank& bk = banks_[d.bank];

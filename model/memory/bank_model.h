@@ -341,6 +341,7 @@ class BankModel {
   std::uint64_t tck_whole_ps_ = 0;  // tCK when a whole number of ps: 64-bit conversions
   bool simple_mapping_ = false;
   FieldDecoder channel_field_, rank_field_, group_field_, bank_field_, row_field_;
+  std::uint64_t bank_row_bits_;  // the address bits that choose the bank and row (all, if not simple)
   bool scan_all_ = true;   // the scheduler or page policy needs every queued request's row
   bool uniform_commands_;  // every command takes one command-bus slot (DDR3/DDR4)
   bool one_bank_applies_;  // the scheduler and page policy one_bank() stands for

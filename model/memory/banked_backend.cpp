@@ -25,7 +25,8 @@ class Picoseconds {
     if (ticks_ == 0) throw UsageError("the banked DRAM model needs a SystemC time resolution of 1 ps or finer");
   }
   std::uint64_t of(const sc_core::sc_time& t) const {
-    return t == max_ ? kNever : (t.value() + ticks_ / 2) / ticks_;
+    if (t == max_) return kNever;
+    return ticks_ == 1 ? t.value() : (t.value() + ticks_ / 2) / ticks_;  // 1 ps, the default: no division
   }
   sc_core::sc_time time(std::uint64_t ps) const {
     return ps == kNever ? max_ : sc_core::sc_time::from_value(ps * ticks_);
