@@ -9,8 +9,8 @@
 
 #include "base/error.h"
 #include "model/memory/bank_model.h"
-#include "model/sim/log.h"
 #include "model/sim/clock.h"
+#include "model/sim/log.h"
 
 namespace qacc {
 namespace {
@@ -40,7 +40,7 @@ class Picoseconds {
 
 // Whether every address below `bytes` decodes to the same bank: no channel, rank, bank
 // group or bank bit (nor a bit XORed into one) varies there.
-bool one_bank(const DramDevice& d, std::uint64_t bytes) {
+bool in_one_bank(const DramDevice& d, std::uint64_t bytes) {
   const auto varies = [bytes](const std::vector<DramDevice::MappedBit>& field) {
     for (const DramDevice::MappedBit& b : field)
       if ((b.bit < 64 && (std::uint64_t{1} << b.bit) < bytes) || (b.xor_with & (bytes - 1)) != 0) return true;
@@ -67,7 +67,7 @@ class BankedBackend : public sc_core::sc_module, public DramTimingBackend {
     if (d.capacity_bytes() < config.dram_bytes)
       throw UsageError(fmt::format("config key dram_bytes: {} bytes exceed {} ({} bytes)", config.dram_bytes, d.name,
                                    d.capacity_bytes()));
-    if (in_order_ && !one_bank(d, config.dram_bytes))
+    if (in_order_ && !in_one_bank(d, config.dram_bytes))
       log::warning(*this,
                    "dram_scheduling: in_order: the DRAM's {} bytes span several banks of {}, whose requests it never "
                    "overlaps (pessimistic against the controller; docs/timing.md §6)",
