@@ -837,11 +837,10 @@ bool BankModel::bank_candidate(std::uint32_t b, Cycle now, Decision& out) const 
   Decision d;
   d.issue = true;
   d.target = b;
-  const Group& g = groups_[bk.group];
   if (!open) {
     d.op = Op::kAct;
     d.slot = oldest;
-    d.time = std::max({now, bk.next_act, g.next_act, rk.next_act, ch.cmd_free});
+    d.time = act_time(bk, now);
   } else if (hit >= 0) {
     const bool write = slots_[hit].write;
     d.op = write ? Op::kWrite : Op::kRead;
@@ -864,13 +863,23 @@ bool BankModel::bank_candidate(std::uint32_t b, Cycle now, Decision& out) const 
   } else {
     d.op = Op::kPre;
     d.slot = oldest;
-    d.time = std::max({now, bk.next_pre, rk.next_pre, ch.cmd_free});
+    d.time = pre_time(bk, now);
   }
   // From its due time on, a refresh stops the rank's banks (RefreshManagerAllBank.cpp,
   // evaluate: forced refresh blocks every bank machine).
   if (d.time >= rk.refresh_due) return false;
   out = d;
   return true;
+}
+
+// The earliest bank bk may start an ACT, or a PRE, from `now`.
+BankModel::Cycle BankModel::act_time(const Bank& bk, Cycle now) const {
+  return std::max({now, bk.next_act, groups_[bk.group].next_act, ranks_[bk.rank].next_act,
+                   channels_[ranks_[bk.rank].channel].cmd_free});
+}
+
+BankModel::Cycle BankModel::pre_time(const Bank& bk, Cycle now) const {
+  return std::max({now, bk.next_pre, ranks_[bk.rank].next_pre, channels_[ranks_[bk.rank].channel].cmd_free});
 }
 
 // The earliest bank bk may start a column command from `now`.
@@ -895,8 +904,6 @@ bool BankModel::one_bank(Cycle now, Decision& out) const {
   if (!one_bank_applies_ || !closed_forms_ || active_banks_.size() != 1) return false;
   const std::uint32_t b = active_banks_[0];
   const Bank& bk = banks_[b];
-  const Rank& rk = ranks_[bk.rank];
-  const Channel& ch = channels_[rk.channel];
   const Slot& head = slots_[bk.head];
   now = std::max(now, head.ready);
   out.issue = true;
@@ -904,14 +911,13 @@ bool BankModel::one_bank(Cycle now, Decision& out) const {
   out.slot = bk.head;
   out.auto_precharge = false;
   if (bk.open_row < 0) {
-    const Group& g = groups_[bk.group];
     out.op = Op::kAct;
-    out.time = std::max({now, bk.next_act, g.next_act, rk.next_act, ch.cmd_free});
+    out.time = act_time(bk, now);
     return out.time < next_refresh_due_;
   }
   const auto open_row = static_cast<std::uint32_t>(bk.open_row);
   if (head.row != open_row) {
-    const Cycle pre = std::max({now, bk.next_pre, rk.next_pre, ch.cmd_free});
+    const Cycle pre = pre_time(bk, now);
     if (pre >= next_refresh_due_) return false;
     std::int32_t hit = -1;
     if (device_.scheduler == DramScheduler::kFrFcfs) {
@@ -1330,9 +1336,7 @@ std::uint64_t BankModel::serve(bool write, std::uint64_t address, std::uint64_t 
     slot.classified = false;
     last_ready_ = std::max(arrival_ready, last_ready_ + 1);  // the arbiter's one request per clock
     Bank& bk = banks_[d.bank];
-    const Group& g = groups_[bk.group];
-    const Rank& rk = ranks_[bk.rank];
-    Channel& ch = channels_[rk.channel];
+    Channel& ch = channels_[ranks_[bk.rank].channel];
     for (;;) {
       // The burst's next command, no earlier than the last one issued; from its due
       // time on, a refresh goes first (and may close the bank).
@@ -1355,10 +1359,10 @@ std::uint64_t BankModel::serve(bool write, std::uint64_t address, std::uint64_t 
       next.slot = s;
       if (bk.open_row >= 0) {
         next.op = Op::kPre;
-        next.time = std::max({from, bk.next_pre, rk.next_pre, ch.cmd_free});
+        next.time = pre_time(bk, from);
       } else {
         next.op = Op::kAct;
-        next.time = std::max({from, bk.next_act, g.next_act, rk.next_act, ch.cmd_free});
+        next.time = act_time(bk, from);
       }
       if (next.time >= next_refresh_due_) {
         catch_up_refresh(next.time);

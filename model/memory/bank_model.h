@@ -303,6 +303,8 @@ class BankModel {
   const Decision& decide_cached(Cycle now) const;
   bool may_change_candidate(std::int32_t s) const;
   bool one_bank(Cycle now, Decision& out) const;
+  Cycle act_time(const Bank& bk, Cycle now) const;
+  Cycle pre_time(const Bank& bk, Cycle now) const;
   Cycle cas_time(const Bank& bk, bool write, Cycle now) const;
   bool bank_candidate(std::uint32_t b, Cycle now, Decision& out) const;
   void issue(const Decision& d);
